@@ -1,0 +1,240 @@
+import * as tf from '@tensorflow/tfjs';
+import '@tensorflow/tfjs-backend-webgpu';
+import { getThreadsCount, setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
+import wasmUrl from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm.wasm?url';
+import wasmSimdUrl from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-simd.wasm?url';
+import wasmThreadedSimdUrl from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-threaded-simd.wasm?url';
+import { registerWasmTrainingKernels } from './wasm-kernels/index';
+
+/** The TF.js backends the browser app can run on, in the order they are tried. */
+export const BACKEND_NAMES = ['webgpu', 'webgl', 'wasm', 'cpu'] as const;
+export type BackendName = (typeof BACKEND_NAMES)[number];
+
+/** How people write each backend's name. */
+export const BACKEND_LABELS: Readonly<Record<BackendName, string>> = {
+  webgpu: 'WebGPU',
+  webgl: 'WebGL',
+  wasm: 'WASM',
+  cpu: 'CPU',
+};
+
+/** What the browser says about the WebGPU adapter; empty strings where it says nothing. */
+export interface GpuAdapterSummary {
+  vendor: string;
+  architecture: string;
+  device: string;
+  description: string;
+  /** True when the browser fell back to a software adapter it flags as such. */
+  isFallbackAdapter: boolean;
+}
+
+/** The backend TF.js now runs on, and why each backend before it was skipped. */
+export interface BackendChoice {
+  name: BackendName;
+  /** One human sentence per skipped backend, in the order they were considered. */
+  reasons: string[];
+  /** How the chosen backend runs, in a few words: the WebGL version, wasm's SIMD and threads. */
+  detail: string;
+  /** Set when `name` is `webgpu` and the browser described its adapter. */
+  adapter: GpuAdapterSummary | null;
+  /** Milliseconds spent choosing and initialising, failed attempts included. */
+  ms: number;
+}
+
+/** Thrown by {@link chooseBackend} when no backend could start; `reasons` says why, per backend. */
+export class NoBackendError extends Error {
+  readonly reasons: string[];
+
+  constructor(reasons: string[]) {
+    super(`No TF.js backend could start: ${reasons.join(' ')}`);
+    this.name = 'NoBackendError';
+    this.reasons = reasons;
+  }
+}
+
+/** The reading of a `?backend=` URL parameter. */
+export type BackendRequest =
+  | { kind: 'auto' }
+  | { kind: 'forced'; name: BackendName }
+  | { kind: 'invalid'; value: string; message: string };
+
+/**
+ * Reads the value of a `?backend=` URL parameter. Missing, empty and `auto` mean the automatic
+ * order; a backend name (any case) forces that backend; anything else is `invalid`, with a
+ * message a person can act on.
+ */
+export function parseBackendRequest(value: string | null): BackendRequest {
+  const normalised = (value ?? '').trim().toLowerCase();
+  if (normalised === '' || normalised === 'auto') return { kind: 'auto' };
+  const name = BACKEND_NAMES.find((candidate) => candidate === normalised);
+  if (name !== undefined) return { kind: 'forced', name };
+  return {
+    kind: 'invalid',
+    value: value ?? '',
+    message:
+      `Unknown backend "${value ?? ''}" in ?backend=. ` +
+      `Use one of ${BACKEND_NAMES.join(', ')} or auto; choosing automatically instead.`,
+  };
+}
+
+/** Reads the `backend` parameter of a URL query string such as `location.search`. */
+export function backendRequestFromSearch(search: string): BackendRequest {
+  return parseBackendRequest(new URLSearchParams(search).get('backend'));
+}
+
+/**
+ * The slice of the WebGPU API this file reads. Declared here because TypeScript's DOM library has
+ * no WebGPU types and `@webgpu/types` is only a transitive dependency.
+ */
+interface GpuAdapterInfoLike {
+  vendor?: string;
+  architecture?: string;
+  device?: string;
+  description?: string;
+}
+interface GpuAdapterLike {
+  info?: GpuAdapterInfoLike;
+  isFallbackAdapter?: boolean;
+  requestAdapterInfo?: () => Promise<GpuAdapterInfoLike>;
+}
+interface GpuLike {
+  requestAdapter(options?: { powerPreference?: string }): Promise<GpuAdapterLike | null>;
+}
+
+function errorMessage(error: unknown): string {
+  if (error instanceof Error) return error.message;
+  if (typeof error === 'object' && error !== null && 'message' in error) {
+    return String((error as { message: unknown }).message);
+  }
+  return String(error);
+}
+
+async function summariseAdapter(adapter: GpuAdapterLike): Promise<GpuAdapterSummary> {
+  let info: GpuAdapterInfoLike = adapter.info ?? {};
+  if (adapter.info === undefined && typeof adapter.requestAdapterInfo === 'function') {
+    info = await adapter.requestAdapterInfo().catch(() => ({}));
+  }
+  return {
+    vendor: info.vendor ?? '',
+    architecture: info.architecture ?? '',
+    device: info.device ?? '',
+    description: info.description ?? '',
+    isFallbackAdapter: adapter.isFallbackAdapter === true,
+  };
+}
+
+/**
+ * Asks for the adapter the way TF.js's webgpu backend will (high-performance), so that a missing
+ * adapter is reported in words instead of as the TypeError TF.js throws on `null.features`.
+ */
+async function probeWebGpu(): Promise<GpuAdapterSummary> {
+  const gpu = (globalThis.navigator as { gpu?: GpuLike } | undefined)?.gpu;
+  if (gpu === undefined) {
+    if (globalThis.isSecureContext === false) {
+      throw new Error(
+        'navigator.gpu is missing because this page is not a secure context ' +
+          '(serve it over https, or from localhost or 127.0.0.1)',
+      );
+    }
+    throw new Error('navigator.gpu is missing (needs a secure context and a browser with WebGPU)');
+  }
+  let adapter: GpuAdapterLike | null;
+  try {
+    adapter = await gpu.requestAdapter({ powerPreference: 'high-performance' });
+  } catch (error) {
+    throw new Error(`requestAdapter failed: ${errorMessage(error)}`, { cause: error });
+  }
+  if (adapter === null) {
+    throw new Error('no adapter (the browser offers no usable GPU, or WebGPU is blocked)');
+  }
+  return summariseAdapter(adapter);
+}
+
+let wasmPrepared = false;
+
+/**
+ * Points TF.js at the .wasm files Vite bundled, so nothing is fetched from a CDN, and adds the
+ * gradient kernels wasm lacks for training (Conv2DBackpropFilter). Idempotent.
+ */
+function prepareWasm(): void {
+  registerWasmTrainingKernels();
+  if (wasmPrepared) return;
+  setWasmPaths({
+    'tfjs-backend-wasm.wasm': wasmUrl,
+    'tfjs-backend-wasm-simd.wasm': wasmSimdUrl,
+    'tfjs-backend-wasm-threaded-simd.wasm': wasmThreadedSimdUrl,
+  });
+  wasmPrepared = true;
+}
+
+/**
+ * Starts one backend and makes it the active one, or throws with the reason it cannot run.
+ *
+ * `tf.setBackend` turns a failing factory into a console warning and `false`; to keep the
+ * message, the factory runs here and the engine is handed the instance it made.
+ */
+async function activate(name: BackendName): Promise<void> {
+  if (tf.getBackend() === name) return;
+  if (name === 'wasm') prepareWasm();
+  const factory = tf.findBackendFactory(name);
+  if (factory === null) {
+    throw new Error('it is not registered with TF.js in this build');
+  }
+  if (tf.engine().registry[name] === undefined) {
+    const instance = await factory();
+    if (instance === null || instance === undefined) {
+      throw new Error('its factory returned nothing');
+    }
+    tf.removeBackend(name);
+    tf.registerBackend(name, () => instance);
+  }
+  if (!(await tf.setBackend(name))) {
+    throw new Error('tf.setBackend returned false (see the console for TF.js warnings)');
+  }
+  await tf.ready();
+}
+
+/** A few words on how the active backend `name` runs. */
+async function describeActive(name: BackendName): Promise<string> {
+  switch (name) {
+    case 'webgpu':
+      return 'compute shaders on the GPU';
+    case 'webgl':
+      return `WebGL ${tf.env().getNumber('WEBGL_VERSION')} fragment shaders`;
+    case 'wasm': {
+      const simd = (await tf.env().getAsync('WASM_HAS_SIMD_SUPPORT')) === true;
+      const threads = getThreadsCount();
+      return `${simd ? 'SIMD' : 'no SIMD'}, ${threads} thread${threads === 1 ? '' : 's'}`;
+    }
+    case 'cpu':
+      return 'plain JavaScript, no SIMD or threads';
+  }
+}
+
+/**
+ * Chooses and activates a TF.js backend: WebGPU, then WebGL, then WASM, then CPU, the first that
+ * starts; or only `forced` when given, the others being reported as skipped by request.
+ *
+ * @throws NoBackendError when no candidate starts.
+ */
+export async function chooseBackend(
+  options: { forced?: BackendName } = {},
+): Promise<BackendChoice> {
+  const start = performance.now();
+  const { forced } = options;
+  const candidates = forced === undefined ? BACKEND_NAMES : [forced];
+  const reasons = BACKEND_NAMES.filter((name) => !candidates.includes(name)).map(
+    (name) => `${BACKEND_LABELS[name]} skipped: ?backend=${forced} asked for ${forced} only.`,
+  );
+  for (const name of candidates) {
+    try {
+      const adapter = name === 'webgpu' ? await probeWebGpu() : null;
+      await activate(name);
+      const detail = await describeActive(name);
+      return { name, reasons, detail, adapter, ms: performance.now() - start };
+    } catch (error) {
+      reasons.push(`${BACKEND_LABELS[name]} unavailable: ${errorMessage(error)}.`);
+    }
+  }
+  throw new NoBackendError(reasons);
+}
