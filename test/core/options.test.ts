@@ -1,0 +1,112 @@
+import { describe, expect, it } from 'vitest';
+import {
+  DEFAULT_UNLEARN_OPTIONS,
+  LOSS_TERM_HELP,
+  OptionsError,
+  resolveOptions,
+  UNLEARN_OPTION_HELP,
+  type UnlearnOptionsInput,
+} from '../../src/lib/core/options';
+
+function fieldOf(input: unknown): string | null {
+  try {
+    resolveOptions(input as UnlearnOptionsInput);
+    return null;
+  } catch (e) {
+    expect(e).toBeInstanceOf(OptionsError);
+    return (e as OptionsError).field;
+  }
+}
+
+describe('resolveOptions', () => {
+  it("defaults to the paper's MNIST settings and method.md's option defaults", () => {
+    expect(resolveOptions()).toEqual({
+      threshold: 'pooled',
+      shift: 'literal',
+      margin: 0,
+      direction: 'meanDiff',
+      shrinkage: 'ledoitWolf',
+      alpha: 3,
+      learningRate: 1e-4,
+      batchSize: 64,
+      epochs: 200,
+      latents: 'pool',
+      terms: { recon: true, unlearn: true, percep: true },
+      batchNorm: 'inference',
+      seed: 0,
+    });
+    expect(resolveOptions({})).toEqual(resolveOptions());
+  });
+
+  it('keeps given values and fills the rest, including single loss terms', () => {
+    const o = resolveOptions({
+      threshold: 'midpoint',
+      shift: 'unit',
+      margin: 0.5,
+      direction: 'lda',
+      shrinkage: 0.2,
+      alpha: 1,
+      steps: 10,
+      latents: 'fresh',
+      batchNorm: 'train',
+      seed: 42,
+      terms: { percep: false },
+    });
+    expect(o.threshold).toBe('midpoint');
+    expect(o.shift).toBe('unit');
+    expect(o.margin).toBe(0.5);
+    expect(o.direction).toBe('lda');
+    expect(o.shrinkage).toBe(0.2);
+    expect(o.steps).toBe(10);
+    expect(o.terms).toEqual({ recon: true, unlearn: true, percep: false });
+    expect(o.learningRate).toBe(1e-4);
+    expect(o.seed).toBe(42);
+  });
+
+  it('returns a fresh object and leaves the defaults alone', () => {
+    const o = resolveOptions();
+    o.terms.recon = false;
+    expect(DEFAULT_UNLEARN_OPTIONS.terms.recon).toBe(true);
+    expect(resolveOptions().terms.recon).toBe(true);
+  });
+
+  it('names the field of each bad value', () => {
+    expect(fieldOf({ alpha: 0 })).toBe('alpha');
+    expect(fieldOf({ alpha: Number.NaN })).toBe('alpha');
+    expect(fieldOf({ learningRate: -1e-4 })).toBe('learningRate');
+    expect(fieldOf({ batchSize: 0 })).toBe('batchSize');
+    expect(fieldOf({ batchSize: 1.5 })).toBe('batchSize');
+    expect(fieldOf({ epochs: 0 })).toBe('epochs');
+    expect(fieldOf({ steps: 0 })).toBe('steps');
+    expect(fieldOf({ margin: -0.1 })).toBe('margin');
+    expect(fieldOf({ threshold: 'median' })).toBe('threshold');
+    expect(fieldOf({ shift: 'half' })).toBe('shift');
+    expect(fieldOf({ direction: 'pca' })).toBe('direction');
+    expect(fieldOf({ shrinkage: 1.5 })).toBe('shrinkage');
+    expect(fieldOf({ latents: 'both' })).toBe('latents');
+    expect(fieldOf({ batchNorm: 'off' })).toBe('batchNorm');
+    expect(fieldOf({ seed: -1 })).toBe('seed');
+    expect(fieldOf({ seed: 2 ** 32 })).toBe('seed');
+    expect(fieldOf({ terms: { recon: 'yes' } })).toBe('terms.recon');
+    expect(fieldOf({ terms: { style: true } })).toBe('terms.style');
+    expect(fieldOf({ terms: { recon: false, unlearn: false, percep: false } })).toBe('terms');
+    expect(fieldOf({ learningrate: 1e-3 })).toBe('learningrate');
+    expect(fieldOf({ alpha: 2, batchSize: 32 })).toBeNull();
+  });
+
+  it('says what went wrong in the message', () => {
+    expect(() => resolveOptions({ alpha: -3 })).toThrow(/alpha: must be a finite number > 0/);
+  });
+});
+
+describe('option help', () => {
+  it('has one line for every option and every loss term', () => {
+    const keys = [...Object.keys(DEFAULT_UNLEARN_OPTIONS), 'steps'].sort();
+    expect(Object.keys(UNLEARN_OPTION_HELP).sort()).toEqual(keys);
+    for (const line of [...Object.values(UNLEARN_OPTION_HELP), ...Object.values(LOSS_TERM_HELP)]) {
+      expect(line.length).toBeGreaterThan(10);
+      expect(line).not.toMatch(/\n/);
+    }
+    expect(Object.keys(LOSS_TERM_HELP).sort()).toEqual(['percep', 'recon', 'unlearn']);
+  });
+});
