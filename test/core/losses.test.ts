@@ -175,3 +175,11 @@ describe('unlearningLoss (Eqs. 2–5)', () => {
     expect(tf.memory().numTensors).toBe(before);
   });
 });
+
+describe('L1 subgradient', () => {
+  it('is 0 where g(z) = f(z) exactly, as in PyTorch, so an untouched student gets no push', () => {
+    const g = tf.grad((x: tf.Tensor) => perImageL1(x as tf.Tensor4D, tf.zeros([1, 2, 2, 1])).sum());
+    const grad = g(tf.tensor4d([0, 1, -1, 0], [1, 2, 2, 1]));
+    expect(Array.from(grad.dataSync())).toEqual([0, 0.25, -0.25, 0]);
+  });
+});

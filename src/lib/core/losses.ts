@@ -48,13 +48,26 @@ export interface UnlearningLosses {
 }
 
 /**
+ * |x| whose gradient at 0 is 0 (sign(x)), as in PyTorch. TF.js's own abs takes −1 there, which
+ * would push g_θ away from f on the very first step, while g_θ = f exactly and L_recon should
+ * have no gradient at all.
+ */
+const absWithZeroSubgradient = tf.customGrad((x: tf.Tensor, save: tf.GradSaveFunc) => {
+  save([x]);
+  return {
+    value: tf.abs(x),
+    gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => tf.mul(dy, tf.sign(saved[0])),
+  };
+}) as (x: tf.Tensor) => tf.Tensor;
+
+/**
  * ‖a − b‖₁ per image: the mean absolute difference over all pixels.
  *
  * @param a, b images [batch, h, w, c]; borrowed.
  * @returns [batch], owned by the caller.
  */
 export function perImageL1(a: tf.Tensor4D, b: tf.Tensor4D): tf.Tensor1D {
-  return tf.tidy(() => tf.mean(tf.abs(tf.sub(a, b)), [1, 2, 3]) as tf.Tensor1D);
+  return tf.tidy(() => tf.mean(absWithZeroSubgradient(tf.sub(a, b)), [1, 2, 3]) as tf.Tensor1D);
 }
 
 function checkInputs(inputs: UnlearningLossInputs): void {

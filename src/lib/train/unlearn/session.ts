@@ -1,0 +1,485 @@
+import * as tf from '@tensorflow/tfjs';
+import type { UnlearnOptions } from '../../core/options';
+import { similarityMask, translateLatents } from '../../core/translate';
+import { unlearningLoss } from '../../core/losses';
+import { toUnitImages, type OutputRange } from '../../models/image-range';
+import { epochOrder, stepSeed } from '../loop';
+import { sampleLatents } from '../../core/rng';
+import {
+  captureModelWeights,
+  captureOptimizerState,
+  restoreModelWeights,
+  restoreOptimizerState,
+  type WeightsBlob,
+} from '../checkpoint';
+import { NonFiniteLossError, SessionStateError } from './errors';
+import { cloneModel } from '../../models/clone';
+
+/** The target of Eq. 1: direction z_e and threshold t, as computed from the tagged latents. */
+export interface LatentTarget {
+  /** z_e, [latentDim]. */
+  targetVector: Float32Array;
+  /** t, on the scale of proj(z) = z_eᵀz / ‖z_e‖. */
+  threshold: number;
+}
+
+export interface UnlearningSessionInit {
+  /** The pre-trained generator f. The session takes ownership and disposes it. */
+  original: tf.LayersModel;
+  outputRange: OutputRange;
+  latentDim: number;
+  target: LatentTarget;
+  /** The N collected latents, [N · latentDim] row-major: the training pool in `pool` mode. */
+  pool: Float32Array;
+  /** Fixed latents for the before/after preview, [P · latentDim]. */
+  previewLatents: Float32Array;
+  options: UnlearnOptions;
+}
+
+/** The losses of one step (Eqs. 2–5), batch means, and the share of the batch that sim flagged. */
+export interface StepLosses {
+  total: number;
+  recon: number;
+  unlearn: number;
+  percep: number;
+  flagged: number;
+}
+
+export interface UnlearnProgress {
+  step: number;
+  totalSteps: number;
+  epoch: number;
+  losses: StepLosses;
+  stepsPerSecond: number;
+  elapsedSeconds: number;
+}
+
+/** Everything needed to continue an unlearning run: student weights, Adam state, step. */
+export interface UnlearnCheckpoint {
+  step: number;
+  elapsedSeconds: number;
+  student: WeightsBlob;
+  optimizer: WeightsBlob;
+}
+
+/** Pause, resume and stop a running `UnlearningSession.run` from outside (UI, signal handler). */
+export class RunControl {
+  private paused = false;
+  private stopped = false;
+  private wake: (() => void) | null = null;
+
+  pause(): void {
+    this.paused = true;
+  }
+  resume(): void {
+    this.paused = false;
+    this.wake?.();
+    this.wake = null;
+  }
+  stop(): void {
+    this.stopped = true;
+    this.resume();
+  }
+  get isPaused(): boolean {
+    return this.paused;
+  }
+  get isStopped(): boolean {
+    return this.stopped;
+  }
+  /** Resolves at once while running; while paused, when resumed or stopped. */
+  async gate(): Promise<void> {
+    while (this.paused && !this.stopped) {
+      await new Promise<void>((resolve) => (this.wake = resolve));
+    }
+  }
+}
+
+export interface RunOptions {
+  /** Stop after this many steps in all; default: options.epochs over the pool (or `steps`). */
+  totalSteps?: number;
+  /** Read the losses back (a GPU sync) and report every this many steps. */
+  progressEvery?: number;
+  onProgress?: (progress: UnlearnProgress) => void | Promise<void>;
+  control?: RunControl;
+}
+
+export interface RunSummary {
+  steps: number;
+  stopped: boolean;
+  elapsedSeconds: number;
+  losses: StepLosses | null;
+}
+
+/**
+ * One unlearning run (paper §Method, Eqs. 1–5): owns the frozen original f, the student g_θ
+ * (initialised as a copy of f), its Adam optimizer, the target (z_e, t), the pool and the preview
+ * latents, and disposes them all.
+ */
+export class UnlearningSession {
+  readonly options: UnlearnOptions;
+  readonly latentDim: number;
+  readonly outputRange: OutputRange;
+  readonly target: LatentTarget;
+  private readonly original: tf.LayersModel;
+  private readonly student: tf.LayersModel;
+  private readonly optimizer: tf.AdamOptimizer;
+  private readonly zE: tf.Tensor1D;
+  private readonly poolZ: tf.Tensor2D;
+  /** f(z), f(ẑ) and sim(z) of the pool latents, computed once (f is frozen). */
+  private readonly poolOriginal: tf.Tensor4D;
+  private readonly poolTarget: tf.Tensor4D;
+  private readonly poolSim: tf.Tensor1D;
+  private readonly previewZ: tf.Tensor2D;
+  private readonly poolSize: number;
+  private stepCount = 0;
+  private elapsed = 0;
+  private running = false;
+  private disposed = false;
+
+  /** Starts a session: g_θ begins as an exact copy of f. */
+  static async create(init: UnlearningSessionInit): Promise<UnlearningSession> {
+    const student = await cloneModel(init.original);
+    try {
+      return new UnlearningSession(init, student);
+    } catch (e) {
+      student.dispose();
+      throw e;
+    }
+  }
+
+  private constructor(init: UnlearningSessionInit, student: tf.LayersModel) {
+    const { options, latentDim } = init;
+    if (init.target.targetVector.length !== latentDim) {
+      throw new RangeError(
+        `z_e has ${init.target.targetVector.length} entries, the generator's latent has ${latentDim}.`,
+      );
+    }
+    if (init.pool.length % latentDim !== 0 || init.pool.length === 0) {
+      throw new RangeError(`The pool holds ${init.pool.length} numbers, not N × ${latentDim}.`);
+    }
+    this.options = options;
+    this.latentDim = latentDim;
+    this.outputRange = init.outputRange;
+    this.target = init.target;
+    this.original = init.original;
+    this.original.trainable = false;
+    this.student = student;
+    this.student.trainable = true;
+    this.optimizer = tf.train.adam(options.learningRate);
+    this.poolSize = init.pool.length / latentDim;
+    this.zE = tf.tensor1d(init.target.targetVector);
+    this.poolZ = tf.tensor2d(init.pool, [this.poolSize, latentDim]);
+    this.previewZ = tf.tensor2d(init.previewLatents, [
+      init.previewLatents.length / latentDim,
+      latentDim,
+    ]);
+    const targets = this.targets(this.poolZ);
+    this.poolOriginal = targets.original;
+    this.poolTarget = targets.target;
+    this.poolSim = targets.sim;
+  }
+
+  /** Steps in one epoch over the pool. */
+  get stepsPerEpoch(): number {
+    return Math.ceil(this.poolSize / this.options.batchSize);
+  }
+
+  /** Steps of a full run with these options. */
+  get plannedSteps(): number {
+    return this.options.steps ?? this.options.epochs * this.stepsPerEpoch;
+  }
+
+  get step(): number {
+    return this.stepCount;
+  }
+
+  /** f(z), f(ẑ) as unitImages and sim(z), for latents z [b, latentDim]. Owned by the caller. */
+  private targets(z: tf.Tensor2D): {
+    original: tf.Tensor4D;
+    target: tf.Tensor4D;
+    sim: tf.Tensor1D;
+  } {
+    return tf.tidy(() => {
+      const { shift, margin } = this.options;
+      const t = this.target.threshold;
+      const zHat = translateLatents(z, this.zE, t, { shift, margin });
+      return {
+        original: this.render(this.original, z, false),
+        target: this.render(this.original, zHat, false),
+        sim: similarityMask(z, this.zE, t),
+      };
+    });
+  }
+
+  /** A generator's unitImages [b, 28, 28, 1] for z [b, latentDim]. */
+  private render(model: tf.LayersModel, z: tf.Tensor2D, training: boolean): tf.Tensor4D {
+    const out = model.apply(z, { training }) as tf.Tensor;
+    return toUnitImages(out, this.outputRange) as tf.Tensor4D;
+  }
+
+  /** The batch of step `step`: pool rows in a seeded shuffled order, or fresh z ~ N(0, I). */
+  private batch(step: number): {
+    z: tf.Tensor2D;
+    original: tf.Tensor4D;
+    target: tf.Tensor4D;
+    sim: tf.Tensor1D;
+  } {
+    const { batchSize, seed } = this.options;
+    if (this.options.latents === 'fresh') {
+      const z = tf.tensor2d(sampleLatents(stepSeed(seed, step), batchSize, this.latentDim), [
+        batchSize,
+        this.latentDim,
+      ]);
+      return { z, ...this.targets(z) };
+    }
+    const epoch = Math.floor(step / this.stepsPerEpoch);
+    const offset = (step % this.stepsPerEpoch) * batchSize;
+    const order = epochOrder(this.poolSize, seed, epoch);
+    const rows = order.subarray(offset, Math.min(offset + batchSize, this.poolSize));
+    return tf.tidy(() => {
+      const idx = tf.tensor1d(Int32Array.from(rows), 'int32');
+      return {
+        z: tf.gather(this.poolZ, idx),
+        original: tf.gather(this.poolOriginal, idx),
+        target: tf.gather(this.poolTarget, idx),
+        sim: tf.gather(this.poolSim, idx),
+      };
+    });
+  }
+
+  /**
+   * One Adam step on L = α(L_unlearn + L_percep) + L_recon (Eq. 5). Returns the step's loss
+   * terms and flagged share as scalars owned by the caller.
+   */
+  trainStep(): Record<keyof StepLosses, tf.Scalar> {
+    this.assertLive();
+    const batch = this.batch(this.stepCount);
+    const training = this.options.batchNorm === 'train';
+    const vars = this.student.trainableWeights.map((w) => w.read() as tf.Variable);
+    let terms: { recon: tf.Scalar; unlearn: tf.Scalar; percep: tf.Scalar } | null = null;
+    try {
+      const total = this.optimizer.minimize(
+        () => {
+          const student = this.render(this.student, batch.z, training);
+          const loss = unlearningLoss(
+            { student, original: batch.original, target: batch.target, sim: batch.sim },
+            { alpha: this.options.alpha, terms: this.options.terms },
+          );
+          terms = {
+            recon: tf.keep(loss.recon),
+            unlearn: tf.keep(loss.unlearn),
+            percep: tf.keep(loss.percep),
+          };
+          return loss.total;
+        },
+        true,
+        vars,
+      ) as tf.Scalar;
+      this.stepCount++;
+      const kept = terms as unknown as { recon: tf.Scalar; unlearn: tf.Scalar; percep: tf.Scalar };
+      return { total, ...kept, flagged: tf.tidy(() => batch.sim.mean() as tf.Scalar) };
+    } finally {
+      tf.dispose([batch.z, batch.original, batch.target, batch.sim]);
+    }
+  }
+
+  /**
+   * Trains until `totalSteps`, reporting every `progressEvery` steps; yields to the event loop
+   * at each report so pause / stop requests get through. Throws NonFiniteLossError (weights
+   * of the last finite report stay usable) when a loss turns NaN or infinite.
+   */
+  async run(opts: RunOptions = {}): Promise<RunSummary> {
+    this.assertLive();
+    if (this.running) throw new SessionStateError('This session is already running.');
+    this.running = true;
+    const totalSteps = opts.totalSteps ?? this.plannedSteps;
+    const every = Math.max(1, opts.progressEvery ?? 10);
+    const control = opts.control;
+    const started = performance.now();
+    const elapsedBefore = this.elapsed;
+    let windowStart = performance.now();
+    let windowSteps = 0;
+    let losses: StepLosses | null = null;
+    let stopped = false;
+    try {
+      while (this.stepCount < totalSteps) {
+        if (control !== undefined) {
+          const pausedAt = performance.now();
+          await control.gate();
+          windowStart += performance.now() - pausedAt;
+          if (control.isStopped) {
+            stopped = true;
+            break;
+          }
+        }
+        const scalars = this.trainStep();
+        windowSteps++;
+        const report = this.stepCount % every === 0 || this.stepCount === totalSteps;
+        if (report) {
+          losses = await readLosses(scalars);
+          tf.dispose(Object.values(scalars));
+          if (!Object.values(losses).every(Number.isFinite)) {
+            throw new NonFiniteLossError(this.stepCount, { ...losses });
+          }
+          const now = performance.now();
+          const stepsPerSecond = (windowSteps * 1000) / Math.max(1e-9, now - windowStart);
+          windowStart = now;
+          windowSteps = 0;
+          this.elapsed = elapsedBefore + (now - started) / 1000;
+          await opts.onProgress?.({
+            step: this.stepCount,
+            totalSteps,
+            epoch: Math.floor((this.stepCount - 1) / this.stepsPerEpoch),
+            losses,
+            stepsPerSecond,
+            elapsedSeconds: this.elapsed,
+          });
+          await yieldToEventLoop();
+        } else {
+          tf.dispose(Object.values(scalars));
+        }
+      }
+    } finally {
+      this.elapsed = elapsedBefore + (performance.now() - started) / 1000;
+      this.running = false;
+    }
+    return { steps: this.stepCount, stopped, elapsedSeconds: this.elapsed, losses };
+  }
+
+  /**
+   * unitImages of `latents` [n · latentDim] from the original f or the student g_θ, as
+   * [n · 28 · 28] in [0, 1], generated in batches of `batchSize`.
+   */
+  async generate(
+    which: 'original' | 'student',
+    latents: Float32Array,
+    batchSize = 256,
+  ): Promise<Float32Array> {
+    this.assertLive();
+    const model = which === 'original' ? this.original : this.student;
+    const n = latents.length / this.latentDim;
+    const out = new Float32Array(n * 28 * 28);
+    for (let start = 0; start < n; start += batchSize) {
+      const end = Math.min(n, start + batchSize);
+      const images = tf.tidy(() => {
+        const z = tf.tensor2d(latents.subarray(start * this.latentDim, end * this.latentDim), [
+          end - start,
+          this.latentDim,
+        ]);
+        return this.render(model, z, false);
+      });
+      out.set(await images.data(), start * 28 * 28);
+      images.dispose();
+    }
+    return out;
+  }
+
+  /** sim(z) for latents [n · latentDim]: 1 where the target flags the latent (Eq. 1). */
+  async flags(latents: Float32Array): Promise<Uint8Array> {
+    this.assertLive();
+    const n = latents.length / this.latentDim;
+    const sim = tf.tidy(() =>
+      similarityMask(tf.tensor2d(latents, [n, this.latentDim]), this.zE, this.target.threshold),
+    );
+    const values = await sim.data();
+    sim.dispose();
+    return Uint8Array.from(values, (v) => (v > 0.5 ? 1 : 0));
+  }
+
+  /** Before / after images of the fixed preview latents, and which of them sim flags. */
+  async preview(): Promise<{ original: Float32Array; student: Float32Array; flagged: Uint8Array }> {
+    this.assertLive();
+    const latents = (await this.previewZ.data()) as Float32Array;
+    const [original, student, flagged] = await Promise.all([
+      this.generate('original', latents),
+      this.generate('student', latents),
+      this.flags(latents),
+    ]);
+    return { original, student, flagged };
+  }
+
+  /** The targets a perfect student would output for `latents`: f(ẑ) where sim = 1, f(z) else. */
+  async compositeTargets(latents: Float32Array, batchSize = 256): Promise<Float32Array> {
+    this.assertLive();
+    const n = latents.length / this.latentDim;
+    const out = new Float32Array(n * 28 * 28);
+    for (let start = 0; start < n; start += batchSize) {
+      const end = Math.min(n, start + batchSize);
+      const images = tf.tidy(() => {
+        const z = tf.tensor2d(latents.subarray(start * this.latentDim, end * this.latentDim), [
+          end - start,
+          this.latentDim,
+        ]);
+        const { original, target, sim } = this.targets(z);
+        const mask = sim.reshape([-1, 1, 1, 1]);
+        return target.mul(mask).add(original.mul(tf.scalar(1).sub(mask)));
+      });
+      out.set(await images.data(), start * 28 * 28);
+      images.dispose();
+    }
+    return out;
+  }
+
+  /** The student g_θ, borrowed: for saving or evaluation. Disposed with the session. */
+  get studentModel(): tf.LayersModel {
+    this.assertLive();
+    return this.student;
+  }
+
+  /** The frozen original f, borrowed. */
+  get originalModel(): tf.LayersModel {
+    this.assertLive();
+    return this.original;
+  }
+
+  async checkpoint(): Promise<UnlearnCheckpoint> {
+    this.assertLive();
+    return {
+      step: this.stepCount,
+      elapsedSeconds: this.elapsed,
+      student: await captureModelWeights(this.student),
+      optimizer: await captureOptimizerState(this.optimizer),
+    };
+  }
+
+  async restore(checkpoint: UnlearnCheckpoint): Promise<void> {
+    this.assertLive();
+    restoreModelWeights(this.student, checkpoint.student);
+    await restoreOptimizerState(this.optimizer, checkpoint.optimizer);
+    this.stepCount = checkpoint.step;
+    this.elapsed = checkpoint.elapsedSeconds;
+  }
+
+  /** Frees every tensor the session owns; safe to call twice. */
+  dispose(): void {
+    if (this.disposed) return;
+    this.disposed = true;
+    tf.dispose([
+      this.zE,
+      this.poolZ,
+      this.poolOriginal,
+      this.poolTarget,
+      this.poolSim,
+      this.previewZ,
+    ]);
+    this.optimizer.dispose();
+    this.student.dispose();
+    this.original.dispose();
+  }
+
+  private assertLive(): void {
+    if (this.disposed) throw new SessionStateError('This unlearning session was disposed.');
+  }
+}
+
+async function readLosses(scalars: Record<keyof StepLosses, tf.Scalar>): Promise<StepLosses> {
+  const keys = Object.keys(scalars) as (keyof StepLosses)[];
+  const values = await Promise.all(keys.map((k) => scalars[k].data()));
+  const out = {} as StepLosses;
+  keys.forEach((k, i) => (out[k] = values[i][0]));
+  return out;
+}
+
+function yieldToEventLoop(): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, 0));
+}
