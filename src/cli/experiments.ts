@@ -1,0 +1,270 @@
+/**
+ * `npm run experiments [-- --only main,oracle,ablation,alpha,options,attack] [--samples N]
+ *   [--oracle-epochs E] [--fresh]`
+ *
+ * Reproduces the paper's MNIST tables headless and writes docs/results.md (with the paper's
+ * numbers beside ours), docs/results.json and the before/after grids in docs/results/.
+ * Each run's result is cached in .cache/experiments/, so an interrupted run resumes where it
+ * stopped; --fresh ignores the cache.
+ */
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import * as tf from '@tensorflow/tfjs';
+import { sampleLatents } from '../lib/core/rng';
+import { tileGrid } from '../lib/core/grid';
+import { modelFromBytes } from '../lib/models/bytes';
+import { pgdAttack } from '../lib/train/attack';
+import { initNodeBackend } from './tf-backend';
+import { loadModelFromDir } from './model-files';
+import { writeGreyPng } from './png';
+import { formatDuration } from './progress-bar';
+import { oracle, type OracleResult } from './oracle';
+import {
+  featureLabels,
+  loadEvalContext,
+  modelEntry,
+  paperRowConfig,
+  runRow,
+  seedStream,
+  type EvalContext,
+  type Feature,
+  type GeneratorId,
+  type RowResult,
+} from './unlearn-row';
+import { renderResults, type AttackRow, type ExperimentResults } from './results-report';
+import type { UnlearnOptions } from '../lib/core/options';
+
+const GROUPS = ['main', 'oracle', 'ablation', 'alpha', 'options', 'attack'] as const;
+type Group = (typeof GROUPS)[number];
+
+const { values } = parseArgs({
+  options: {
+    only: { type: 'string' },
+    samples: { type: 'string' },
+    'oracle-epochs': { type: 'string' },
+    seed: { type: 'string' },
+    fresh: { type: 'boolean' },
+    backend: { type: 'string' },
+  },
+});
+const only = new Set<Group>(
+  values.only === undefined ? GROUPS : (values.only.split(',') as Group[]),
+);
+for (const g of only) {
+  if (!GROUPS.includes(g)) {
+    console.error(`Unknown group "${g}"; use any of ${GROUPS.join(', ')}.`);
+    process.exit(2);
+  }
+}
+const evalSamples = Number(values.samples ?? 10_000);
+const oracleEpochs = Number(values['oracle-epochs'] ?? 2);
+const seed = Number(values.seed ?? 0);
+const CACHE = join('.cache', 'experiments');
+const DOCS = 'docs';
+mkdirSync(CACHE, { recursive: true });
+mkdirSync(join(DOCS, 'results'), { recursive: true });
+
+const backend = await initNodeBackend(values.backend === 'cpu' ? 'cpu' : 'wasm');
+const log = (line: string): void => void process.stderr.write(`${line}\n`);
+const started = performance.now();
+const ctx: EvalContext = await loadEvalContext();
+
+/** Runs `fn` once per key; later calls read the cached JSON. */
+async function cached<T>(key: string, fn: () => Promise<T>): Promise<T> {
+  const path = join(CACHE, `${key}.json`);
+  if (values.fresh !== true && existsSync(path)) {
+    log(`[${key}] cached`);
+    return JSON.parse(readFileSync(path, 'utf8')) as T;
+  }
+  log(`[${key}] running…`);
+  const t0 = performance.now();
+  const value = await fn();
+  log(`[${key}] done in ${formatDuration((performance.now() - t0) / 1000)}`);
+  writeFileSync(path, JSON.stringify(value, null, 2));
+  return value;
+}
+
+/** One unlearning row; saves its student and before/after grid. */
+async function row(
+  key: string,
+  model: GeneratorId,
+  feature: Feature,
+  overrides: Partial<UnlearnOptions> = {},
+  grid = false,
+): Promise<RowResult> {
+  return cached(key, async () => {
+    const cfg = paperRowConfig(model, feature, { seed, ...overrides });
+    cfg.evalSamples = evalSamples;
+    let last = 0;
+    const { result, engine, preview } = await runRow(
+      cfg,
+      {
+        log: (l) => log(`[${key}] ${l}`),
+        onProgress: (p) => {
+          if (performance.now() - last < 15_000) return;
+          last = performance.now();
+          log(
+            `[${key}] step ${p.step}/${p.totalSteps} loss ${p.losses.total.toFixed(4)} ` +
+              `${p.stepsPerSecond.toFixed(1)} step/s`,
+          );
+        },
+      },
+      ctx,
+    );
+    const student = await engine.exportStudent();
+    const dir = join(CACHE, 'students', key);
+    mkdirSync(dir, { recursive: true });
+    writeFileSync(join(dir, 'model.json'), JSON.stringify(student.modelJson));
+    writeFileSync(join(dir, 'weights.bin'), new Uint8Array(student.weights));
+    if (grid) {
+      const count = preview.original.length / 784;
+      const opts = { cols: 8 };
+      writeGreyPng(
+        join(DOCS, 'results', `${key}-before.png`),
+        tileGrid(preview.original, count, 28, 28, opts),
+      );
+      writeGreyPng(
+        join(DOCS, 'results', `${key}-after.png`),
+        tileGrid(preview.student, count, 28, 28, opts),
+      );
+    }
+    await engine.dispose();
+    return result;
+  });
+}
+
+const ROWS: [GeneratorId, Feature][] = [
+  ['vae-mnist', 'thickness'],
+  ['vae-mnist', 'slant'],
+  ['dcgan-mnist', 'thickness'],
+  ['dcgan-mnist', 'slant'],
+];
+/** The row the one-row tables (6, 7, 2, options) use: fast, and the paper's first MNIST row. */
+const FOCUS: [GeneratorId, Feature] = ['vae-mnist', 'thickness'];
+const key = (m: GeneratorId, f: Feature, suffix = ''): string => `${m}-${f}${suffix}`;
+
+const results: ExperimentResults = {
+  backend,
+  seed,
+  evalSamples,
+  oracleEpochs,
+  main: [],
+  oracle: [],
+  ablation: [],
+  alpha: [],
+  options: [],
+  attack: [],
+  seconds: 0,
+};
+
+for (const [m, f] of ROWS) {
+  if (only.has('main')) results.main.push(await row(key(m, f), m, f, {}, true));
+}
+for (const [m, f] of ROWS) {
+  if (!only.has('oracle')) break;
+  const r = await cached<OracleResult>(key(m, f, `-oracle-e${oracleEpochs}`), () =>
+    oracle(m, f, { epochs: oracleEpochs, seed, evalSamples }, ctx),
+  );
+  results.oracle.push({ model: m, feature: f, ...r });
+}
+if (only.has('ablation')) {
+  const variants: [string, UnlearnOptions['terms']][] = [
+    ['no-recon', { recon: false, unlearn: true, percep: true }],
+    ['no-unlearn', { recon: true, unlearn: false, percep: true }],
+    ['no-percep', { recon: true, unlearn: true, percep: false }],
+  ];
+  for (const [name, terms] of variants) {
+    const r = await row(key(...FOCUS, `-${name}`), ...FOCUS, { terms });
+    results.ablation.push({ name, result: r });
+  }
+}
+if (only.has('alpha')) {
+  for (const alpha of [1, 2, 4, 5]) {
+    const r = await row(key(...FOCUS, `-alpha${alpha}`), ...FOCUS, { alpha });
+    results.alpha.push({ alpha, result: r });
+  }
+}
+if (only.has('options')) {
+  const variants: [string, Partial<UnlearnOptions>][] = [
+    ['midpoint-unit', { threshold: 'midpoint', shift: 'unit' }],
+    ['midpoint-literal', { threshold: 'midpoint', shift: 'literal' }],
+    ['pooled-unit', { threshold: 'pooled', shift: 'unit' }],
+    ['pooled-literal-margin', { threshold: 'pooled', shift: 'literal', margin: 1 }],
+    ['lda', { direction: 'lda' }],
+  ];
+  for (const [m, f] of [FOCUS, ['dcgan-mnist', 'thickness'] as [GeneratorId, Feature]]) {
+    for (const [name, opts] of variants) {
+      const r = await row(key(m, f, `-${name}`), m, f, opts);
+      results.options.push({ name, result: r });
+    }
+  }
+}
+if (only.has('attack')) {
+  results.attack = await cached<AttackRow[]>(key(...FOCUS, '-attack'), () => attackRows(...FOCUS));
+}
+
+/** Table 2: the PGD attack on the original and the unlearned generator of one row. */
+async function attackRows(model: GeneratorId, feature: Feature): Promise<AttackRow[]> {
+  const entry = modelEntry(model);
+  const latentDim = entry.latentDim ?? 0;
+  const range = entry.outputRange ?? 'unit';
+  const attacker = await loadModelFromDir(join('models', `feature-${feature}-a`));
+  const judge = await loadModelFromDir(join('models', `feature-${feature}-b`));
+  const original = await loadModelFromDir(join('models', model));
+  const dir = join(CACHE, 'students', key(model, feature));
+  const bytes = readFileSync(join(dir, 'weights.bin'));
+  const unlearned = await modelFromBytes(
+    JSON.parse(readFileSync(join(dir, 'model.json'), 'utf8')),
+    bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength),
+  );
+  const n = 1000;
+  const latents = sampleLatents(seedStream(seed, 4), n, latentDim);
+  const out: AttackRow[] = [];
+  for (const epsilon of [0.25, 0.5]) {
+    for (const [name, g] of [
+      ['original', original],
+      ['unlearned', unlearned],
+    ] as const) {
+      const steps = 20;
+      const r = await pgdAttack(g, range, attacker, judge, latents, latentDim, { epsilon, steps });
+      const images = tf.tidy(() => {
+        const z = tf.tensor2d(r.attacked, [n, latentDim]);
+        const y = g.apply(z, { training: false }) as tf.Tensor;
+        return (range === 'tanh' ? y.add(1).mul(0.5) : y).clipByValue(0, 1);
+      });
+      const attackedImages = (await images.data()) as Float32Array;
+      images.dispose();
+      const morpho = await featureLabels(attackedImages, n, ctx.thresholds, {
+        feature,
+        slantSide: 'left',
+      });
+      out.push({
+        model: name,
+        epsilon,
+        steps,
+        judgedBefore: r.tfrBefore,
+        judgedAfter: r.tfrAfter,
+        morphoAfter: morpho.labels.filter(Boolean).length / n,
+      });
+      log(
+        `[attack] ${name} ε ${epsilon}: judge ${r.tfrBefore.toFixed(3)} → ${r.tfrAfter.toFixed(3)}`,
+      );
+    }
+  }
+  for (const m of [attacker, judge, original, unlearned]) m.dispose();
+  return out;
+}
+
+results.seconds = (performance.now() - started) / 1000;
+const previous = existsSync(join(DOCS, 'results.json'))
+  ? (JSON.parse(readFileSync(join(DOCS, 'results.json'), 'utf8')) as ExperimentResults)
+  : null;
+// A partial run (--only) keeps the other groups of the last full report.
+for (const g of GROUPS) {
+  if (!only.has(g) && previous !== null) (results[g] as unknown[]) = previous[g] as unknown[];
+}
+writeFileSync(join(DOCS, 'results.json'), JSON.stringify(results, null, 2));
+writeFileSync(join(DOCS, 'results.md'), renderResults(results));
+ctx.classifier.dispose();
+log(`Wrote docs/results.md in ${formatDuration(results.seconds)}.`);
