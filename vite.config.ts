@@ -1,5 +1,42 @@
+import { cpSync, createReadStream, existsSync, statSync } from 'node:fs';
+import { join, normalize, resolve, sep } from 'node:path';
+import type { Plugin } from 'vite';
 import { defineConfig } from 'vitest/config';
 import { svelte } from '@sveltejs/vite-plugin-svelte';
+
+const MODELS_DIR = resolve('models');
+
+/**
+ * The top-level models/ folder as the site's /models/: served by `npm start` (no copy, so a
+ * freshly trained model shows up on reload) and copied into dist/models/ by `npm run build`.
+ */
+function serveModels(): Plugin {
+  return {
+    name: 'serve-models',
+    configureServer(server) {
+      server.middlewares.use('/models', (request, response, next) => {
+        const pathname = decodeURIComponent(new URL(request.url ?? '/', 'http://x').pathname);
+        const file = normalize(join(MODELS_DIR, pathname));
+        if (!file.startsWith(MODELS_DIR + sep) || !existsSync(file) || !statSync(file).isFile()) {
+          next();
+          return;
+        }
+        const type = file.endsWith('.json') ? 'application/json' : 'application/octet-stream';
+        response.writeHead(200, {
+          ...crossOriginIsolation,
+          'Content-Type': type,
+          'Content-Length': String(statSync(file).size),
+          'Cache-Control': 'no-cache',
+        });
+        createReadStream(file).pipe(response);
+      });
+    },
+    writeBundle(options) {
+      const outDir = options.dir ?? resolve('dist');
+      if (existsSync(MODELS_DIR)) cpSync(MODELS_DIR, join(outDir, 'models'), { recursive: true });
+    },
+  };
+}
 
 /**
  * Cross-origin isolation for `npm start` and `npm run preview`. With these two headers the page
@@ -23,7 +60,7 @@ const crossOriginIsolation = {
 const minifyWithoutCompress = { compress: false, mangle: true, codegen: true };
 
 export default defineConfig({
-  plugins: [svelte()],
+  plugins: [svelte(), serveModels()],
   worker: { format: 'es', rolldownOptions: { output: { minify: minifyWithoutCompress } } },
   build: {
     target: 'es2022',

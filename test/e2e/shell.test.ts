@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startApp, waitForPlatformCheck, type AppHarness } from './helpers/app';
 import { CHROMIUM_PATH, hasChromium, requireChromiumInCi } from './helpers/browser';
+import { makeFixtureSite } from './helpers/fixture-site';
 
 requireChromiumInCi();
 if (!hasChromium) {
@@ -14,13 +15,16 @@ function hideWebGpu(): void {
 
 describe.skipIf(!hasChromium)('app shell in headless Chromium', () => {
   let app: AppHarness;
+  let site: { dir: string; remove: () => void };
 
   beforeAll(async () => {
-    app = await startApp();
+    site = await makeFixtureSite();
+    app = await startApp(site.dir);
   });
 
   afterAll(async () => {
     await app?.close();
+    site?.remove();
   });
 
   it('chooses WebGPU and gets the known answers back from it', async () => {

@@ -1,0 +1,295 @@
+import * as tf from '@tensorflow/tfjs';
+import type { UnlearnOptions } from '../core/options';
+import { modelFromBytes, modelToBytes } from '../models/bytes';
+import { classifierOutputs, generateUnitImages, type ClassifierOutputs } from '../train/metrics';
+import { pgdAttack, type AttackOptions, type AttackResult } from '../train/attack';
+import { generatorSelfTest, runSelfTest, type SelfTestResult } from './self-test';
+import type { BackendChoice, BackendName } from './backend-request';
+import { findTarget, type TargetDiagnostics } from '../train/unlearn/target';
+import {
+  RunControl,
+  UnlearningSession,
+  type RunSummary,
+  type UnlearnCheckpoint,
+  type UnlearnProgress,
+} from '../train/unlearn/session';
+import { SessionStateError } from '../train/unlearn/errors';
+import type {
+  ClassifierRole,
+  EngineInfo,
+  GeneratorRole,
+  GeneratorBytes,
+  GeneratorSource,
+  PreviewImages,
+  SessionRequest,
+  UnlearningEngine,
+} from './types';
+
+/** Chooses and starts a TF.js backend; the worker injects the browser's (backend.ts). */
+export type BackendChooser = (
+  forced?: BackendName,
+  unavailable?: Partial<Record<BackendName, string>>,
+) => Promise<BackendChoice>;
+
+/**
+ * The engine in this thread: Node (CLI, tests) or inside the Web Worker. It owns the loaded
+ * generator, the classifiers, an imported g_θ and at most one session. Without a
+ * `chooseBackend`, the host must set the TF.js backend before use.
+ */
+export class LocalEngine implements UnlearningEngine {
+  private readonly chooseBackend: BackendChooser | null;
+  private readonly classifiers = new Map<ClassifierRole, tf.LayersModel>();
+  private imported: tf.LayersModel | null = null;
+  private source: GeneratorSource | null = null;
+  private generator: tf.LayersModel | null = null;
+  private session: UnlearningSession | null = null;
+  private control: RunControl | null = null;
+  private running: Promise<RunSummary> | null = null;
+
+  constructor(options: { chooseBackend?: BackendChooser } = {}) {
+    this.chooseBackend = options.chooseBackend ?? null;
+  }
+
+  async init(
+    forced?: BackendName | null,
+    unavailable?: Partial<Record<BackendName, string>>,
+  ): Promise<BackendChoice> {
+    if (this.chooseBackend !== null) return this.chooseBackend(forced ?? undefined, unavailable);
+    await tf.ready();
+    return {
+      name: tf.getBackend() as BackendName,
+      reasons: [],
+      detail: 'set by the host',
+      adapter: null,
+      ms: 0,
+    };
+  }
+
+  async selfTest(): Promise<SelfTestResult[]> {
+    const results = await runSelfTest();
+    if (this.generator !== null && this.source !== null) {
+      results.push(await generatorSelfTest(this.generator, this.source.latentDim));
+    }
+    return results;
+  }
+
+  async loadClassifier(role: ClassifierRole, bytes: GeneratorBytes): Promise<void> {
+    const model = await modelFromBytes(bytes.modelJson, bytes.weights);
+    this.classifiers.get(role)?.dispose();
+    this.classifiers.set(role, model);
+  }
+
+  async mnistOutputs(unitImages: Float32Array, count: number): Promise<ClassifierOutputs> {
+    return classifierOutputs(this.requireClassifier('mnist'), unitImages, count, 250);
+  }
+
+  async loadImported(bytes: GeneratorBytes): Promise<void> {
+    const { source } = this.requireGenerator();
+    const model = await modelFromBytes(bytes.modelJson, bytes.weights);
+    try {
+      const inDim = model.inputs[0].shape[1];
+      const outShape = model.outputs[0].shape.slice(1).join('×');
+      if (inDim !== source.latentDim) {
+        throw new Error(
+          `The imported generator takes latents of size ${inDim}; ${source.id} takes ${source.latentDim}.`,
+        );
+      }
+      if (outShape !== '28×28×1') {
+        throw new Error(`The imported generator draws ${outShape} images, not 28×28×1.`);
+      }
+      for (const w of model.weights) {
+        const values = await w.read().data();
+        if (!values.every(Number.isFinite)) {
+          throw new Error(`The imported weights hold NaN or infinite values (in ${w.name}).`);
+        }
+      }
+    } catch (e) {
+      model.dispose();
+      throw e;
+    }
+    this.imported?.dispose();
+    this.imported = model;
+  }
+
+  async attack(
+    which: GeneratorRole,
+    latents: Float32Array,
+    options: AttackOptions,
+  ): Promise<AttackResult> {
+    const { source } = this.requireGenerator();
+    return pgdAttack(
+      this.model(which),
+      source.outputRange,
+      this.requireClassifier('featureA'),
+      this.requireClassifier('featureB'),
+      latents,
+      source.latentDim,
+      options,
+    );
+  }
+
+  async checkpoint(): Promise<UnlearnCheckpoint> {
+    return this.requireSession().checkpoint();
+  }
+
+  async restore(checkpoint: UnlearnCheckpoint): Promise<void> {
+    await this.requireSession().restore(checkpoint);
+  }
+
+  async info(): Promise<EngineInfo> {
+    const memory = tf.memory();
+    return { backend: tf.getBackend(), numTensors: memory.numTensors, numBytes: memory.numBytes };
+  }
+
+  async loadGenerator(source: GeneratorSource): Promise<void> {
+    const model = await modelFromBytes(source.modelJson, source.weights);
+    const inputShape = model.inputs[0].shape;
+    if (inputShape[1] !== source.latentDim) {
+      model.dispose();
+      throw new Error(
+        `Model ${source.id} takes latents of size ${inputShape[1]}, its manifest says ${source.latentDim}.`,
+      );
+    }
+    await this.disposeSession();
+    this.generator?.dispose();
+    this.generator = model;
+    this.source = source;
+  }
+
+  async generate(latents: Float32Array, which: GeneratorRole = 'original'): Promise<Float32Array> {
+    if (which === 'student') return this.requireSession().generate('student', latents);
+    const { source } = this.requireGenerator();
+    const count = latents.length / source.latentDim;
+    return generateUnitImages(
+      this.model(which),
+      latents,
+      count,
+      source.latentDim,
+      source.outputRange,
+      250,
+    );
+  }
+
+  async targets(latents: Float32Array): Promise<Float32Array> {
+    return this.requireSession().compositeTargets(latents);
+  }
+
+  async findTarget(
+    latents: Float32Array,
+    isPositive: Uint8Array,
+    options: UnlearnOptions,
+  ): Promise<TargetDiagnostics> {
+    const { source } = this.requireGenerator();
+    return findTarget(latents, source.latentDim, isPositive, options);
+  }
+
+  async startSession(request: SessionRequest): Promise<TargetDiagnostics> {
+    const { source } = this.requireGenerator();
+    const diagnostics = findTarget(
+      request.pool,
+      source.latentDim,
+      request.isPositive,
+      request.options,
+    );
+    await this.disposeSession();
+    // The session owns and disposes its f, so it gets a copy loaded from the same bytes.
+    const original = await modelFromBytes(source.modelJson, source.weights);
+    this.session = await UnlearningSession.create({
+      original,
+      outputRange: source.outputRange,
+      latentDim: source.latentDim,
+      target: diagnostics,
+      pool: request.pool,
+      previewLatents: request.previewLatents,
+      options: request.options,
+    });
+    return diagnostics;
+  }
+
+  async run(
+    opts: { totalSteps?: number; progressEvery?: number },
+    onProgress?: (p: UnlearnProgress) => void,
+  ): Promise<RunSummary> {
+    const session = this.requireSession();
+    if (this.running !== null) throw new SessionStateError('A run is already going.');
+    this.control = new RunControl();
+    this.running = session.run({ ...opts, onProgress, control: this.control });
+    try {
+      return await this.running;
+    } finally {
+      this.control = null;
+      this.running = null;
+    }
+  }
+
+  async pause(): Promise<void> {
+    this.control?.pause();
+  }
+
+  async resume(): Promise<void> {
+    this.control?.resume();
+  }
+
+  async stop(): Promise<void> {
+    this.control?.stop();
+  }
+
+  async preview(): Promise<PreviewImages> {
+    return this.requireSession().preview();
+  }
+
+  async exportStudent(): Promise<GeneratorBytes> {
+    return modelToBytes(this.requireSession().studentModel);
+  }
+
+  async dispose(): Promise<void> {
+    await this.disposeSession();
+    this.generator?.dispose();
+    this.generator = null;
+    this.source = null;
+    this.imported?.dispose();
+    this.imported = null;
+    for (const model of this.classifiers.values()) model.dispose();
+    this.classifiers.clear();
+  }
+
+  /** The model behind a role, borrowed. */
+  private model(which: GeneratorRole): tf.LayersModel {
+    if (which === 'student') return this.requireSession().studentModel;
+    if (which === 'imported') {
+      if (this.imported === null) throw new SessionStateError('No generator was imported.');
+      return this.imported;
+    }
+    return this.requireGenerator().generator;
+  }
+
+  private requireClassifier(role: ClassifierRole): tf.LayersModel {
+    const model = this.classifiers.get(role);
+    if (model === undefined) {
+      throw new SessionStateError(`The ${role} classifier is not loaded (is it in models/?).`);
+    }
+    return model;
+  }
+
+  /** Stops a run in progress, waits for it to settle, then frees the session. */
+  private async disposeSession(): Promise<void> {
+    this.control?.stop();
+    await this.running?.catch(() => undefined);
+    this.session?.dispose();
+    this.session = null;
+  }
+
+  private requireGenerator(): { generator: tf.LayersModel; source: GeneratorSource } {
+    if (this.generator === null || this.source === null) {
+      throw new SessionStateError('No generator is loaded yet: load a model first.');
+    }
+    return { generator: this.generator, source: this.source };
+  }
+
+  private requireSession(): UnlearningSession {
+    if (this.session === null) {
+      throw new SessionStateError('No unlearning session: tag samples and start one first.');
+    }
+    return this.session;
+  }
+}

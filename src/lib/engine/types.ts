@@ -1,0 +1,130 @@
+import type { UnlearnOptions } from '../core/options';
+import type { OutputRange } from '../models/image-range';
+import type { GeneratorBytes, ModelJson } from '../models/bytes';
+
+export type { GeneratorBytes, ModelJson };
+import type { TargetDiagnostics } from '../train/unlearn/target';
+import type { RunSummary, UnlearnCheckpoint, UnlearnProgress } from '../train/unlearn/session';
+import type { ClassifierOutputs } from '../train/metrics';
+import type { AttackOptions, AttackResult } from '../train/attack';
+import type { BackendChoice, BackendName } from './backend-request';
+import type { SelfTestResult } from './self-test';
+
+export type {
+  AttackOptions,
+  AttackResult,
+  BackendChoice,
+  BackendName,
+  ClassifierOutputs,
+  SelfTestResult,
+  UnlearnCheckpoint,
+};
+
+/** Which generator: f, the session's g_θ, or a g_θ imported from a file. */
+export type GeneratorRole = 'original' | 'student' | 'imported';
+
+/** Which classifier: the MNIST digit classifier (IS/FID_mnist) or a feature classifier h_a / h_b. */
+export type ClassifierRole = 'mnist' | 'featureA' | 'featureB';
+
+/** A generator as bytes: what `models/<id>/` holds, or what the app keeps in IndexedDB. */
+export interface GeneratorSource {
+  id: string;
+  /** Parsed model.json (TF.js layers format). */
+  modelJson: ModelJson;
+  /** The weights.bin bytes. */
+  weights: ArrayBuffer;
+  latentDim: number;
+  outputRange: OutputRange;
+}
+
+/** Plain-data input for a new unlearning session (no tensors: it may cross postMessage). */
+export interface SessionRequest {
+  /** [N · latentDim] collected latents, the pool. */
+  pool: Float32Array;
+  /** [N] 1 = shows the feature. */
+  isPositive: Uint8Array;
+  /** [P · latentDim] fixed preview latents. */
+  previewLatents: Float32Array;
+  options: UnlearnOptions;
+}
+
+/** Before/after unitImages [P · 784] of the preview latents and their sim flags [P]. */
+export interface PreviewImages {
+  original: Float32Array;
+  student: Float32Array;
+  flagged: Uint8Array;
+}
+
+export interface EngineInfo {
+  backend: string;
+  numTensors: number;
+  numBytes: number;
+}
+
+/**
+ * The one interface the UI and the CLI drive: in-process (Node, tests, the worker's inside) or
+ * through a Web Worker. Only plain data crosses it: typed arrays, numbers, strings.
+ */
+export interface UnlearningEngine {
+  info(): Promise<EngineInfo>;
+  /**
+   * Chooses the TF.js backend (`forced`, else the automatic order) where the engine runs and says
+   * which and why; `unavailable` lists backends the page already knows are missing (a page
+   * without navigator.gpu), with the reason. In Node it reports the backend the host set.
+   */
+  init(
+    forced?: BackendName | null,
+    unavailable?: Partial<Record<BackendName, string>>,
+  ): Promise<BackendChoice>;
+  /** Known-answer checks of the backend, then forward and gradient of the loaded generator. */
+  selfTest(): Promise<SelfTestResult[]>;
+  /** Loads a classifier (model.json + weights.bin bytes) for evaluation or the attack. */
+  loadClassifier(role: ClassifierRole, bytes: GeneratorBytes): Promise<void>;
+  /** Softmax probabilities and penultimate features of unitImages [count · 784]. */
+  mnistOutputs(unitImages: Float32Array, count: number): Promise<ClassifierOutputs>;
+  /**
+   * Loads a g_θ from a file to compare against f. Throws with a clear message when its latent
+   * size or output shape differs from f's, or a weight is NaN or infinite.
+   */
+  loadImported(bytes: GeneratorBytes): Promise<void>;
+  /** PGD attack (Algorithm 1) on `which` with h_a, judged by h_b. */
+  attack(
+    which: GeneratorRole,
+    latents: Float32Array,
+    options: AttackOptions,
+  ): Promise<AttackResult>;
+  /** Student weights, Adam state and step of the session: plain data, to resume elsewhere. */
+  checkpoint(): Promise<UnlearnCheckpoint>;
+  /** Continues the session from a checkpoint (same generator and request). */
+  restore(checkpoint: UnlearnCheckpoint): Promise<void>;
+  /** Loads the generator f that sessions start from; replaces any earlier one. */
+  loadGenerator(source: GeneratorSource): Promise<void>;
+  /** unitImages [n · 784] of f (or the session's g_θ) for latents [n · latentDim]. */
+  generate(latents: Float32Array, which?: GeneratorRole): Promise<Float32Array>;
+  /**
+   * The targets a perfect student would output, unitImages [n · 784]: f(ẑ) where sim flags z,
+   * f(z) elsewhere. Their TFR is the floor a run can reach with this target.
+   */
+  targets(latents: Float32Array): Promise<Float32Array>;
+  /** z_e, t and diagnostics from tagged latents, without starting anything. */
+  findTarget(
+    latents: Float32Array,
+    isPositive: Uint8Array,
+    options: UnlearnOptions,
+  ): Promise<TargetDiagnostics>;
+  /** Starts a session (disposes an earlier one) and returns its target diagnostics. */
+  startSession(request: SessionRequest): Promise<TargetDiagnostics>;
+  /** Trains the session; progress arrives through `onProgress` every `progressEvery` steps. */
+  run(
+    opts: { totalSteps?: number; progressEvery?: number },
+    onProgress?: (p: UnlearnProgress) => void,
+  ): Promise<RunSummary>;
+  pause(): Promise<void>;
+  resume(): Promise<void>;
+  stop(): Promise<void>;
+  preview(): Promise<PreviewImages>;
+  /** The student g_θ as model.json + weights.bin bytes. */
+  exportStudent(): Promise<GeneratorBytes>;
+  /** Disposes the session and the generator. */
+  dispose(): Promise<void>;
+}
