@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startApp, waitForPlatformCheck, type AppHarness } from './helpers/app';
 import { CHROMIUM_PATH, hasChromium, requireChromiumInCi } from './helpers/browser';
-import { makeFixtureSite } from './helpers/fixture-site';
+import { makeTestSite } from './helpers/fixture-site';
 
 requireChromiumInCi();
 if (!hasChromium) {
@@ -18,7 +18,7 @@ describe.skipIf(!hasChromium)('app shell in headless Chromium', () => {
   let site: { dir: string; remove: () => void };
 
   beforeAll(async () => {
-    site = await makeFixtureSite();
+    site = await makeTestSite();
     app = await startApp(site.dir);
   });
 

@@ -56,10 +56,18 @@ describe('WorkerEngine over a message port', () => {
     const model = toyGenerator();
     const { modelJson, weights } = await modelToBytes(model);
     const pool = sampleLatents(5, 64, DIM);
-    const direct = (await (model.predict(tf.tensor2d(pool, [64, DIM])) as tf.Tensor).data()) as Float32Array;
+    const direct = (await (
+      model.predict(tf.tensor2d(pool, [64, DIM])) as tf.Tensor
+    ).data()) as Float32Array;
     model.dispose();
 
-    await client.loadGenerator({ id: 'toy', modelJson, weights, latentDim: DIM, outputRange: 'unit' });
+    await client.loadGenerator({
+      id: 'toy',
+      modelJson,
+      weights,
+      latentDim: DIM,
+      outputRange: 'unit',
+    });
     const images = await client.generate(pool);
     expect(images.length).toBe(64 * 784);
     for (let i = 0; i < images.length; i += 101) expect(images[i]).toBeCloseTo(direct[i], 6);

@@ -52,7 +52,9 @@ export interface UnlearningLosses {
  * would push g_θ away from f on the very first step, while g_θ = f exactly and L_recon should
  * have no gradient at all.
  */
-const absWithZeroSubgradient = tf.customGrad((x: tf.Tensor, save: tf.GradSaveFunc) => {
+const absWithZeroSubgradient = tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
+  const x = args[0] as tf.Tensor;
+  const save = args[1] as tf.GradSaveFunc;
   save([x]);
   return {
     value: tf.abs(x),

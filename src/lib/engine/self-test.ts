@@ -129,7 +129,12 @@ export async function generatorSelfTest(
         () => tf.mean(generator.apply(z, { training: false }) as tf.Tensor) as tf.Scalar,
         vars,
       );
-      const gradAbsSum = tf.addN(Object.values(grads).map((g) => tf.sum(tf.abs(g))));
+      // Pairwise adds, not tf.addN: WebGPU's AddN binds every input as a storage buffer, and
+      // past maxStorageBuffersPerShaderStage − 1 inputs (7 by default) the pipeline is invalid,
+      // so the whole batched submit silently yields zeros (a DCGAN has 9+ weight tensors).
+      const gradAbsSum = Object.values(grads)
+        .map((g) => tf.sum(tf.abs(g)))
+        .reduce((total, part) => tf.add(total, part));
       return [value, gradAbsSum];
     });
     const [value, gradAbsSum] = (await Promise.all(sums.map((t) => t.data()))).map((d) => d[0]);

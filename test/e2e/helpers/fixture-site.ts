@@ -1,18 +1,27 @@
-import { cpSync, mkdtempSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createHash } from 'node:crypto';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import * as tf from '@tensorflow/tfjs';
 import { modelToBytes } from '../../../src/lib/models/bytes';
+import type { ModelEntry, ModelIndex } from '../../../src/lib/models/manifest';
 import { DIST_DIR } from './app';
+
+/** The repository's shipped models/ folder: the real, trained weights. */
+export const MODELS_DIR = fileURLToPath(new URL('../../../models/', import.meta.url));
+
+/** Id of the fixture generator added next to the real models. */
+export const TINY_DCGAN_ID = 'tiny-dcgan';
 
 /** Latent size of the fixture generator (the DCGAN's). */
 export const FIXTURE_LATENT_DIM = 100;
 
 /**
  * A DCGAN-shaped generator small enough for SwiftShader: dense 100→7·7·16, BN, ReLU,
- * convT 16→8 k4 s2, BN, ReLU, convT 8→1 k4 s2, tanh. Random (seeded) weights: the tests check
- * the app's plumbing, not image quality.
+ * convT 16→8 k4 s2, BN, ReLU, convT 8→1 k4 s2, tanh. Random (seeded) weights. It has 9 trainable
+ * weight tensors, as many as a DCGAN's layer list gives, which is what the generator self-test
+ * on WebGPU once got wrong (more inputs to one kernel than WebGPU binds by default).
  */
 function tinyGenerator(): tf.Sequential {
   const init = (k: number) => tf.initializers.glorotNormal({ seed: k });
@@ -57,41 +66,47 @@ function tinyGenerator(): tf.Sequential {
 
 const sha256 = (bytes: Uint8Array): string => createHash('sha256').update(bytes).digest('hex');
 
-/** The built site (dist/) copied to a temp dir, with models/ holding one tiny generator. */
-export async function makeFixtureSite(): Promise<{ dir: string; remove: () => void }> {
+/**
+ * The built site (dist/) copied to a temp dir, its models/ replaced by the repository's real
+ * models/ (so a model trained since the last build is there too) plus the tiny fixture DCGAN
+ * under {@link TINY_DCGAN_ID}, listed last in models/index.json.
+ */
+export async function makeTestSite(): Promise<{
+  dir: string;
+  index: ModelIndex;
+  remove: () => void;
+}> {
   await tf.setBackend('cpu');
   const dir = mkdtempSync(join(tmpdir(), 'playground-site-'));
   cpSync(DIST_DIR, dir, { recursive: true });
   rmSync(join(dir, 'models'), { recursive: true, force: true });
-  mkdirSync(join(dir, 'models', 'dcgan-mnist'), { recursive: true });
+  cpSync(MODELS_DIR, join(dir, 'models'), { recursive: true });
+  mkdirSync(join(dir, 'models', TINY_DCGAN_ID), { recursive: true });
   const model = tinyGenerator();
   const { modelJson, weights } = await modelToBytes(model);
   model.dispose();
   const json = new TextEncoder().encode(JSON.stringify(modelJson));
   const bin = new Uint8Array(weights);
-  writeFileSync(join(dir, 'models', 'dcgan-mnist', 'model.json'), json);
-  writeFileSync(join(dir, 'models', 'dcgan-mnist', 'weights.bin'), bin);
-  const index = {
-    version: 1,
-    models: [
-      {
-        id: 'dcgan-mnist',
-        kind: 'generator',
-        architecture: 'test fixture: a tiny DCGAN with random weights',
-        latentDim: FIXTURE_LATENT_DIM,
-        outputRange: 'tanh',
-        files: [
-          { path: 'dcgan-mnist/model.json', sha256: sha256(json), size: json.length },
-          { path: 'dcgan-mnist/weights.bin', sha256: sha256(bin), size: bin.length },
-        ],
-        command: 'test/e2e/helpers/fixture-site.ts',
-        config: {},
-        wallTimeSeconds: 0,
-        metrics: {},
-        createdAt: new Date(0).toISOString(),
-      },
+  writeFileSync(join(dir, 'models', TINY_DCGAN_ID, 'model.json'), json);
+  writeFileSync(join(dir, 'models', TINY_DCGAN_ID, 'weights.bin'), bin);
+  const tiny: ModelEntry = {
+    id: TINY_DCGAN_ID,
+    kind: 'generator',
+    architecture: 'test fixture: a tiny DCGAN with random weights',
+    latentDim: FIXTURE_LATENT_DIM,
+    outputRange: 'tanh',
+    files: [
+      { path: `${TINY_DCGAN_ID}/model.json`, sha256: sha256(json), size: json.length },
+      { path: `${TINY_DCGAN_ID}/weights.bin`, sha256: sha256(bin), size: bin.length },
     ],
+    command: 'test/e2e/helpers/fixture-site.ts',
+    config: {},
+    wallTimeSeconds: 0,
+    metrics: {},
+    createdAt: new Date(0).toISOString(),
   };
+  const shipped = JSON.parse(readFileSync(join(MODELS_DIR, 'index.json'), 'utf8')) as ModelIndex;
+  const index: ModelIndex = { ...shipped, models: [...shipped.models, tiny] };
   writeFileSync(join(dir, 'models', 'index.json'), JSON.stringify(index));
-  return { dir, remove: () => rmSync(dir, { recursive: true, force: true }) };
+  return { dir, index, remove: () => rmSync(dir, { recursive: true, force: true }) };
 }
