@@ -24,6 +24,8 @@ import {
 
 export interface OracleResult extends SampleScores {
   epochs: number;
+  /** Optimisation steps actually taken (a step cap may end the last epoch early). */
+  steps: number;
   trainImages: number;
   removedImages: number;
   trainSeconds: number;
@@ -54,7 +56,7 @@ async function negativeTrainingImages(
 export async function oracle(
   model: GeneratorId,
   feature: Feature,
-  options: { epochs: number; seed: number; evalSamples: number },
+  options: { epochs: number; maxSteps?: number; seed: number; evalSamples: number },
   ctx: EvalContext,
 ): Promise<OracleResult> {
   const entry = modelEntry(model);
@@ -70,25 +72,25 @@ export async function oracle(
     epochs: options.epochs,
     batchSize: model === 'dcgan-mnist' ? 64 : 128,
     seed: options.seed,
+    maxSteps: options.maxSteps,
     onProgress: progressBar(`oracle ${model} ${feature}`),
   };
-  if (model === 'dcgan-mnist') {
-    await trainGan(
-      {
-        generator,
-        discriminator: partner,
-        images: data.images,
-        count: data.count,
-        config: { latentDim },
-      },
-      loop,
-    );
-  } else {
-    await trainVae(
-      { encoder: partner, decoder: generator, images: data.images, count: data.count },
-      loop,
-    );
-  }
+  const summary =
+    model === 'dcgan-mnist'
+      ? await trainGan(
+          {
+            generator,
+            discriminator: partner,
+            images: data.images,
+            count: data.count,
+            config: { latentDim },
+          },
+          loop,
+        )
+      : await trainVae(
+          { encoder: partner, decoder: generator, images: data.images, count: data.count },
+          loop,
+        );
   const trainSeconds = (performance.now() - started) / 1000;
   const latents = sampleLatents(seedStream(options.seed, 3), options.evalSamples, latentDim);
   const images = await generateUnitImages(
@@ -107,6 +109,7 @@ export async function oracle(
   return {
     ...scores,
     epochs: options.epochs,
+    steps: summary.globalStep,
     trainImages: data.count,
     removedImages: data.removed,
     trainSeconds,
