@@ -14,6 +14,7 @@ import {
 } from '../checkpoint';
 import { NonFiniteLossError, SessionStateError } from './errors';
 import { cloneModel } from '../../models/clone';
+import { generateUnitImages } from '../metrics';
 
 /** The target of Eq. 1: direction z_e and threshold t, as computed from the tagged latents. */
 export interface LatentTarget {
@@ -358,20 +359,7 @@ export class UnlearningSession {
     this.assertLive();
     const model = which === 'original' ? this.original : this.student;
     const n = latents.length / this.latentDim;
-    const out = new Float32Array(n * 28 * 28);
-    for (let start = 0; start < n; start += batchSize) {
-      const end = Math.min(n, start + batchSize);
-      const images = tf.tidy(() => {
-        const z = tf.tensor2d(latents.subarray(start * this.latentDim, end * this.latentDim), [
-          end - start,
-          this.latentDim,
-        ]);
-        return this.render(model, z, false);
-      });
-      out.set(await images.data(), start * 28 * 28);
-      images.dispose();
-    }
-    return out;
+    return generateUnitImages(model, latents, n, this.latentDim, this.outputRange, batchSize);
   }
 
   /** sim(z) for latents [n · latentDim]: 1 where the target flags the latent (Eq. 1). */
