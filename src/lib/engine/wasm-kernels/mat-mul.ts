@@ -54,13 +54,13 @@ function plainMatMul(
 }
 
 /**
- * Runs the native (XNNPACK) matmul kernel `kernelName` without transpose flags, and with `b` made
- * safe from its operator cache ({@link safeB}): wasm's own kernel
- * falls back to a naive loop whenever one is set, 10–15× slower than transposing first
- * (Aᵀ·B for A [64, 100], B [64, 6272]: 37 vs 2.7 ms of CPU), and the gradients of every dense layer
- * set them. Of the two equivalent forms, op(A)·op(B) with explicit transposes and
- * (op(B)ᵀ·op(A)ᵀ)ᵀ, it takes the one that moves fewer elements. The fused kernel's bias and
- * activation only fit the first form; with them it always takes that one.
+ * Runs the native (XNNPACK) matmul kernel `kernelName` without transpose flags, `b` made safe
+ * from its operator cache ({@link safeB}). wasm's own kernel falls back to a naive loop whenever
+ * a flag is set, 10–15× slower than transposing first (Aᵀ·B for A [64, 100], B [64, 6272]:
+ * 37 vs 2.7 ms of CPU), and the gradient of every dense layer sets them. Of the two equivalent
+ * forms, op(A)·op(B) with explicit transposes and (op(B)ᵀ·op(A)ᵀ)ᵀ, it takes the one that moves
+ * fewer elements. The fused kernel's bias and activation only fit the first form; with them it
+ * always takes that one.
  */
 function explicitTransposes(kernelName: string) {
   return (args: KernelArgs): tf.TensorInfo => {
