@@ -7,7 +7,8 @@
  *
  * Other flags: --batch-size N, --lr X, --threads N (wasm), --checkpoint-every N (steps),
  * --max-steps N (stop early: smoke tests), --eval-samples N (default 10,000), --no-metrics,
- * --eval-only (measure the model already in models/<id>/ again and update its metrics).
+ * --eval-only (measure the model already in models/<id>/ again and update its metrics),
+ * --models-dir DIR (write there instead of models/; metrics still need DIR/mnist-classifier).
  *
  * Checkpoints go to .cache/checkpoints/<id>/ every few hundred steps and at the end, with weights
  * and Adam state. --resume continues from there (same batch size, learning rate and seed; the
@@ -68,8 +69,9 @@ import { writeGreyPng } from './png';
 import { formatDuration, progressBar } from './progress-bar';
 import { initNodeBackend } from './tf-backend';
 
-const MODELS_DIR = 'models';
-const INDEX_PATH = join(MODELS_DIR, 'index.json');
+/** Where models and index.json go: `models/`, or --models-dir (smoke tests, experiments). */
+let MODELS_DIR = 'models';
+const indexPath = () => join(MODELS_DIR, 'index.json');
 const CHECKPOINTS_DIR = join('.cache', 'checkpoints');
 const CLASSIFIER_ID = 'mnist-classifier';
 /** Seeds of the evaluation latents and of the sample grid: fixed, so reruns compare. */
@@ -114,7 +116,7 @@ const DEFAULTS: Record<ModelId, RunConfig> = {
     checkpointEvery: 200,
   },
   'vae-mnist': { epochs: 10, batchSize: 128, learningRate: 1e-3, seed: 1, checkpointEvery: 500 },
-  'dcgan-mnist': { epochs: 1, batchSize: 64, learningRate: 2e-4, seed: 1, checkpointEvery: 200 },
+  'dcgan-mnist': { epochs: 3, batchSize: 64, learningRate: 2e-4, seed: 1, checkpointEvery: 200 },
   'feature-thickness-a': {
     epochs: 2,
     batchSize: 64,
@@ -159,6 +161,7 @@ interface CliOptions {
   evalSamples: number;
   metrics: boolean;
   evalOnly: boolean;
+  modelsDir: string;
 }
 
 function parseCli(argv: string[]): CliOptions {
@@ -178,6 +181,7 @@ function parseCli(argv: string[]): CliOptions {
       'eval-samples': { type: 'string', default: '10000' },
       'no-metrics': { type: 'boolean', default: false },
       'eval-only': { type: 'boolean', default: false },
+      'models-dir': { type: 'string', default: 'models' },
     },
     strict: true,
   });
@@ -207,6 +211,7 @@ function parseCli(argv: string[]): CliOptions {
     evalSamples: num(values['eval-samples'], 'eval-samples') ?? 10_000,
     metrics: !values['no-metrics'],
     evalOnly: values['eval-only'],
+    modelsDir: values['models-dir'],
   };
 }
 
@@ -498,8 +503,8 @@ async function measure(
 }
 
 function readIndex() {
-  if (!existsSync(INDEX_PATH)) return emptyModelIndex();
-  return parseModelIndex(JSON.parse(readFileSync(INDEX_PATH, 'utf8')) as unknown);
+  if (!existsSync(indexPath())) return emptyModelIndex();
+  return parseModelIndex(JSON.parse(readFileSync(indexPath(), 'utf8')) as unknown);
 }
 
 function commandLine(cli: CliOptions, id: ModelId): string {
@@ -525,7 +530,7 @@ async function testStatsFile(id: ModelId): Promise<ModelFile[]> {
 async function evaluateOnly(id: ModelId, cli: CliOptions): Promise<void> {
   const index = readIndex();
   const entry = index.models.find((m) => m.id === id);
-  if (entry === undefined) throw new Error(`${id} is not in ${INDEX_PATH}: train it first`);
+  if (entry === undefined) throw new Error(`${id} is not in ${indexPath()}: train it first`);
   const model = await loadModelFromDir(join(MODELS_DIR, id));
   const trained: Trained = {
     kind: entry.kind,
@@ -541,7 +546,7 @@ async function evaluateOnly(id: ModelId, cli: CliOptions): Promise<void> {
   const stats = await testStatsFile(id);
   const files = entry.files.filter((f) => !f.path.endsWith('test-stats.json')).concat(stats);
   writeFileSync(
-    INDEX_PATH,
+    indexPath(),
     `${JSON.stringify(upsertModelEntry(readIndex(), { ...entry, files, metrics }), null, 2)}\n`,
   );
   model.dispose();
@@ -612,7 +617,7 @@ async function run(id: ModelId, cli: CliOptions, backend: string): Promise<void>
     metrics,
     createdAt: new Date().toISOString(),
   };
-  writeFileSync(INDEX_PATH, `${JSON.stringify(upsertModelEntry(readIndex(), entry), null, 2)}\n`);
+  writeFileSync(indexPath(), `${JSON.stringify(upsertModelEntry(readIndex(), entry), null, 2)}\n`);
   for (const m of Object.values(trained.models)) m.dispose();
 }
 
@@ -627,6 +632,7 @@ async function main(): Promise<void> {
     cli.backend,
     cli.threads !== undefined ? { threads: cli.threads } : undefined,
   );
+  MODELS_DIR = cli.modelsDir;
   mkdirSync(MODELS_DIR, { recursive: true });
   for (const id of ids) await run(id, cli, backend);
 }

@@ -35,15 +35,15 @@ describe('trainVae', () => {
     const before = tf.memory().numTensors;
     const losses: number[] = [];
     const summary = await trainVae(input, {
-      epochs: 3,
+      epochs: 6,
       batchSize: 8,
       seed: 1,
       progressEverySteps: 1,
       onProgress: (p) => losses.push(p.losses.loss),
     });
     expect(tf.memory().numTensors).toBe(before);
-    expect(summary.globalStep).toBe(12);
-    expect(losses[losses.length - 1]).toBeLessThan(losses[0] * 0.7);
+    expect(summary.globalStep).toBe(24);
+    expect(losses[losses.length - 1]).toBeLessThan(losses[0] * 0.5);
     expect(summary.losses.loss).toBeCloseTo(summary.losses.recon + summary.losses.kl, 3);
     expect(maxDiff(await weightValues(encoder), e0)).toBeGreaterThan(0);
     expect(maxDiff(await weightValues(decoder), d0)).toBeGreaterThan(0);
