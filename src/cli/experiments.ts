@@ -1,11 +1,11 @@
 /**
  * `npm run experiments [-- --only main,oracle,ablation,alpha,options,attack] [--samples N]
- *   [--oracle-epochs E] [--fresh]`
+ *   [--oracle-epochs E] [--models vae-mnist,dcgan-mnist] [--fresh | --report-only]`
  *
  * Reproduces the paper's MNIST tables headless and writes docs/results.md (with the paper's
  * numbers beside ours), docs/results.json and the before/after grids in docs/results/.
  * Each run's result is cached in .cache/experiments/, so an interrupted run resumes where it
- * stopped; --fresh ignores the cache.
+ * stopped; --fresh ignores the cache; --report-only runs nothing and reports what is cached.
  */
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -46,6 +46,7 @@ const { values } = parseArgs({
     'oracle-dcgan-steps': { type: 'string' },
     seed: { type: 'string' },
     fresh: { type: 'boolean' },
+    'report-only': { type: 'boolean' },
     backend: { type: 'string' },
     models: { type: 'string' },
   },
@@ -74,6 +75,9 @@ const log = (line: string): void => void process.stderr.write(`${line}\n`);
 const started = performance.now();
 const ctx: EvalContext = await loadEvalContext();
 
+/** A run that --report-only found no cached result for. */
+class NotCached extends Error {}
+
 /** Runs `fn` once per key; later calls read the cached JSON. */
 async function cached<T>(key: string, fn: () => Promise<T>): Promise<T> {
   const path = join(CACHE, `${key}.json`);
@@ -81,12 +85,26 @@ async function cached<T>(key: string, fn: () => Promise<T>): Promise<T> {
     log(`[${key}] cached`);
     return JSON.parse(readFileSync(path, 'utf8')) as T;
   }
+  if (values['report-only'] === true) throw new NotCached(key);
   log(`[${key}] running…`);
   const t0 = performance.now();
   const value = await fn();
   log(`[${key}] done in ${formatDuration((performance.now() - t0) / 1000)}`);
   writeFileSync(path, JSON.stringify(value, null, 2));
   return value;
+}
+
+/** `run`'s result, or null when --report-only found it not cached. */
+async function optional<T>(run: Promise<T>): Promise<T | null> {
+  try {
+    return await run;
+  } catch (e) {
+    if (e instanceof NotCached) {
+      log(`[${e.message}] not run yet: left out of the report`);
+      return null;
+    }
+    throw e;
+  }
 }
 
 /** One unlearning row; saves its student and before/after grid. */
@@ -166,16 +184,19 @@ const results: ExperimentResults = {
 };
 
 for (const [m, f] of ROWS) {
-  if (only.has('main')) results.main.push(await row(key(m, f), m, f, {}, true));
+  const r = only.has('main') ? await optional(row(key(m, f), m, f, {}, true)) : null;
+  if (r !== null) results.main.push(r);
 }
 for (const [m, f] of ROWS) {
   if (!only.has('oracle')) break;
   const maxSteps = m === 'dcgan-mnist' ? oracleDcganSteps : undefined;
-  const r = await cached<OracleResult>(
-    key(m, f, `-oracle-e${oracleEpochs}${maxSteps === undefined ? '' : `-s${maxSteps}`}`),
-    () => oracle(m, f, { epochs: oracleEpochs, maxSteps, seed, evalSamples }, ctx),
+  const r = await optional(
+    cached<OracleResult>(
+      key(m, f, `-oracle-e${oracleEpochs}${maxSteps === undefined ? '' : `-s${maxSteps}`}`),
+      () => oracle(m, f, { epochs: oracleEpochs, maxSteps, seed, evalSamples }, ctx),
+    ),
   );
-  results.oracle.push({ model: m, feature: f, ...r });
+  if (r !== null) results.oracle.push({ model: m, feature: f, ...r });
 }
 const focusOn = MODELS.has(FOCUS[0]);
 if (only.has('ablation') && focusOn) {
@@ -185,14 +206,14 @@ if (only.has('ablation') && focusOn) {
     ['no-percep', { recon: true, unlearn: true, percep: false }],
   ];
   for (const [name, terms] of variants) {
-    const r = await row(key(...FOCUS, `-${name}`), ...FOCUS, { terms });
-    results.ablation.push({ name, result: r });
+    const r = await optional(row(key(...FOCUS, `-${name}`), ...FOCUS, { terms }));
+    if (r !== null) results.ablation.push({ name, result: r });
   }
 }
 if (only.has('alpha') && focusOn) {
   for (const alpha of [1, 2, 4, 5]) {
-    const r = await row(key(...FOCUS, `-alpha${alpha}`), ...FOCUS, { alpha });
-    results.alpha.push({ alpha, result: r });
+    const r = await optional(row(key(...FOCUS, `-alpha${alpha}`), ...FOCUS, { alpha }));
+    if (r !== null) results.alpha.push({ alpha, result: r });
   }
 }
 if (only.has('options')) {
@@ -206,13 +227,15 @@ if (only.has('options')) {
   );
   for (const [m, f] of rows) {
     for (const [name, opts] of variants) {
-      const r = await row(key(m, f, `-${name}`), m, f, opts);
-      results.options.push({ name, result: r });
+      const r = await optional(row(key(m, f, `-${name}`), m, f, opts));
+      if (r !== null) results.options.push({ name, result: r });
     }
   }
 }
 if (only.has('attack') && focusOn) {
-  results.attack = await cached<AttackRow[]>(key(...FOCUS, '-attack'), () => attackRows(...FOCUS));
+  results.attack =
+    (await optional(cached<AttackRow[]>(key(...FOCUS, '-attack'), () => attackRows(...FOCUS)))) ??
+    [];
 }
 
 /** Table 2: the PGD attack on the original and the unlearned generator of one row. */

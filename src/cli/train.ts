@@ -267,6 +267,13 @@ function resumePoint(
       );
     }
   }
+  const total = Number(config.epochs) * saved.checkpoint.stepsPerEpoch;
+  if (saved.checkpoint.globalStep > total) {
+    throw new Error(
+      `[${id}] the checkpoint is at step ${saved.checkpoint.globalStep}, past the ${total} steps of ` +
+        `${String(config.epochs)} epochs; ask for more --epochs or drop --resume`,
+    );
+  }
   console.error(
     `[${id}] resuming at step ${saved.checkpoint.globalStep} (${formatDuration(saved.checkpoint.elapsedSeconds)} trained)`,
   );
