@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs';
 import { captureCheckpoint, restoreCheckpoint } from './checkpoint';
 import {
   batchIndices,
-  epochOrder,
+  epochOrders,
   runTrainingLoop,
   unitImageBatch,
   type TrainLoopOptions,
@@ -82,16 +82,12 @@ export async function trainClassifier(
     }
     const vars = model.trainableWeights.map((w) => w.read() as tf.Variable);
     const stepsPerEpoch = Math.floor(count / batchSize);
-    let order = epochOrder(count, seed, 0);
-    let orderEpoch = 0;
+    const orderOf = epochOrders(count, seed);
     return await runTrainingLoop(
       options,
       stepsPerEpoch,
       (epoch, stepInEpoch) => {
-        if (epoch !== orderEpoch) {
-          order = epochOrder(count, seed, epoch);
-          orderEpoch = epoch;
-        }
+        const order = orderOf(epoch);
         const start = stepInEpoch * batchSize;
         const y = Int32Array.from(batchIndices(order, start, batchSize), (i) => labels[i]);
         return tf.tidy(() => {

@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { captureCheckpoint, restoreCheckpoint } from './checkpoint';
 import {
-  epochOrder,
+  epochOrders,
   runTrainingLoop,
   stepSeed,
   unitImageBatch,
@@ -83,16 +83,12 @@ export async function trainGan(
     const gVars = trainableVariables(generator);
     const dVars = trainableVariables(discriminator);
     const stepsPerEpoch = Math.floor(count / batchSize);
-    let order = epochOrder(count, seed, 0);
-    let orderEpoch = 0;
+    const orderOf = epochOrders(count, seed);
     return await runTrainingLoop(
       options,
       stepsPerEpoch,
       (epoch, stepInEpoch, globalStep) => {
-        if (epoch !== orderEpoch) {
-          order = epochOrder(count, seed, epoch);
-          orderEpoch = epoch;
-        }
+        const order = orderOf(epoch);
         return tf.tidy(() => {
           const unit = unitImageBatch(images, order, stepInEpoch * batchSize, batchSize);
           const real = unitToTanhImages(unit); // [batch, 28, 28, 1] in [−1, 1]

@@ -143,6 +143,22 @@ export function epochOrder(count: number, seed: number, epoch: number): Uint32Ar
   return order;
 }
 
+/**
+ * `epochOrder(count, seed, ·)` computed once per epoch: the trainers ask for the order every
+ * step, and shuffling 60,000 indices each time would cost more than the step's bookkeeping.
+ */
+export function epochOrders(count: number, seed: number): (epoch: number) => Uint32Array {
+  let order = epochOrder(count, seed, 0);
+  let orderEpoch = 0;
+  return (epoch) => {
+    if (epoch !== orderEpoch) {
+      order = epochOrder(count, seed, epoch);
+      orderEpoch = epoch;
+    }
+    return order;
+  };
+}
+
 /** A 32-bit seed for the noise of step `globalStep` of a run seeded with `seed`. */
 export function stepSeed(seed: number, globalStep: number, stream = 0): number {
   let h = Math.imul(seed + 0x7f4a7c15, 0x9e3779b1) ^ Math.imul(globalStep + 1, 0x85ebca77);

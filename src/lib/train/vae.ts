@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { captureCheckpoint, restoreCheckpoint } from './checkpoint';
 import {
-  epochOrder,
+  epochOrders,
   runTrainingLoop,
   stepSeed,
   unitImageBatch,
@@ -87,16 +87,12 @@ export async function trainVae(
       (w) => w.read() as tf.Variable,
     );
     const stepsPerEpoch = Math.floor(count / batchSize);
-    let order = epochOrder(count, seed, 0);
-    let orderEpoch = 0;
+    const orderOf = epochOrders(count, seed);
     return await runTrainingLoop(
       options,
       stepsPerEpoch,
       (epoch, stepInEpoch, globalStep) => {
-        if (epoch !== orderEpoch) {
-          order = epochOrder(count, seed, epoch);
-          orderEpoch = epoch;
-        }
+        const order = orderOf(epoch);
         return tf.tidy(() => {
           const x = unitImageBatch(images, order, stepInEpoch * batchSize, batchSize);
           let recon: tf.Scalar | undefined;

@@ -3,7 +3,7 @@ import type { UnlearnOptions } from '../../core/options';
 import { similarityMask, translateLatents } from '../../core/translate';
 import { unlearningLoss } from '../../core/losses';
 import { toUnitImages, type OutputRange } from '../../models/image-range';
-import { epochOrder, stepSeed } from '../loop';
+import { epochOrders, stepSeed } from '../loop';
 import { sampleLatents } from '../../core/rng';
 import {
   captureModelWeights,
@@ -132,6 +132,8 @@ export class UnlearningSession {
   private readonly poolSim: tf.Tensor1D;
   private readonly previewZ: tf.Tensor2D;
   private readonly poolSize: number;
+  /** The seeded shuffle of the pool for each epoch. */
+  private readonly poolOrder: (epoch: number) => Uint32Array;
   private stepCount = 0;
   private elapsed = 0;
   private running = false;
@@ -168,6 +170,7 @@ export class UnlearningSession {
     this.student.trainable = true;
     this.optimizer = tf.train.adam(options.learningRate);
     this.poolSize = init.pool.length / latentDim;
+    this.poolOrder = epochOrders(this.poolSize, options.seed);
     this.zE = tf.tensor1d(init.target.targetVector);
     this.poolZ = tf.tensor2d(init.pool, [this.poolSize, latentDim]);
     this.previewZ = tf.tensor2d(init.previewLatents, [
@@ -235,7 +238,7 @@ export class UnlearningSession {
     }
     const epoch = Math.floor(step / this.stepsPerEpoch);
     const offset = (step % this.stepsPerEpoch) * batchSize;
-    const order = epochOrder(this.poolSize, seed, epoch);
+    const order = this.poolOrder(epoch);
     const rows = order.subarray(offset, Math.min(offset + batchSize, this.poolSize));
     return tf.tidy(() => {
       const idx = tf.tensor1d(Int32Array.from(rows), 'int32');
