@@ -32,36 +32,39 @@ async function expectSelfTestPassed(page: Page): Promise<void> {
   expect((await page.getByTestId('selftest-status').textContent())?.trim()).toBe('passed');
 }
 
+/**
+ * Red channel [count][784] of each cell of an ImageGrid (one canvas; cell i's 28×28 pixels at
+ * (col · pitch + 1, row · pitch + 1)), and whether the cell is marked. A string, not a closure:
+ * tsx's `__name` helper does not exist in the page.
+ */
+const READ_GRID = `(testid) => {
+  const fig = document.querySelector('[data-testid="' + testid + '"]');
+  const cols = Number(fig.dataset.cols);
+  const pitch = Number(fig.dataset.pitch);
+  const marks = fig.dataset.marks;
+  const ctx = fig.querySelector('canvas').getContext('2d');
+  return Array.from({ length: Number(fig.dataset.count) }, (_, i) => {
+    const d = ctx.getImageData((i % cols) * pitch + 1, Math.floor(i / cols) * pitch + 1, 28, 28).data;
+    return { px: Array.from({ length: 784 }, (_, p) => d[4 * p]), marked: marks[i] === '1' };
+  });
+}`;
+
+async function readGrid(page: Page, id: string): Promise<{ px: number[]; marked: boolean }[]> {
+  return page.evaluate(`(${READ_GRID})(${JSON.stringify(id)})`);
+}
+
 /** Mean |after − before| grey level per preview cell, and whether sim flagged it. */
 async function previewDiffs(page: Page): Promise<{ diff: number; marked: boolean }[]> {
-  return page.evaluate(() => {
-    const read = (id: string) =>
-      [...document.querySelectorAll(`[data-testid="${id}"] li`)].map((li) => {
-        const c = li.querySelector('canvas') as HTMLCanvasElement;
-        const d = c.getContext('2d')!.getImageData(0, 0, 28, 28).data;
-        return {
-          px: Array.from({ length: 784 }, (_, p) => d[4 * p]),
-          marked: li.getAttribute('data-marked') === 'true',
-        };
-      });
-    const before = read('before-grid');
-    const after = read('after-grid');
-    return before.map((b, i) => ({
-      diff: b.px.reduce((s, v, p) => s + Math.abs(v - after[i].px[p]), 0) / 784,
-      marked: b.marked,
-    }));
-  });
+  const before = await readGrid(page, 'before-grid');
+  const after = await readGrid(page, 'after-grid');
+  return before.map((b, i) => ({
+    diff: b.px.reduce((s, v, p) => s + Math.abs(v - after[i].px[p]), 0) / 784,
+    marked: b.marked,
+  }));
 }
 
 async function gridPixels(page: Page, id: string): Promise<number[]> {
-  return page.evaluate((testid) => {
-    const out: number[] = [];
-    for (const c of document.querySelectorAll(`[data-testid="${testid}"] canvas`)) {
-      const d = (c as HTMLCanvasElement).getContext('2d')!.getImageData(0, 0, 28, 28).data;
-      for (let p = 0; p < 784; p++) out.push(d[4 * p]);
-    }
-    return out;
-  }, id);
+  return (await readGrid(page, id)).flatMap((cell) => cell.px);
 }
 
 async function waitReady(page: Page): Promise<void> {
@@ -71,6 +74,8 @@ async function waitReady(page: Page): Promise<void> {
 
 /** Tiny unlearning settings: enough steps on a real VAE for the flagged latents to move. */
 const RUN = { batch: 8, steps: 12, lr: 0.005 };
+/** Planned steps of the run whose GPU device is lost midway. */
+const LOSS_RUN_STEPS = 16;
 /** Samples per model in the judge step. */
 const JUDGE_N = 100;
 
@@ -163,7 +168,7 @@ describe.skipIf(!hasChromium)('the playground, end to end on WebGPU', () => {
     await page.getByTestId('judge-n').fill(String(JUDGE_N));
     const t2 = Date.now();
     await page.getByTestId('judge').click();
-    await page.getByTestId('judge-student').waitFor({ timeout: 120_000 });
+    await page.getByTestId('judge-student').waitFor({ timeout: 240_000 });
     console.log(`judge, N = ${JUDGE_N}, both models: ${Date.now() - t2} ms`);
     expect(await page.locator('[data-testid="judge-original"] .tfr').textContent()).toMatch(
       /^\d+\.\d %$/,
@@ -233,7 +238,8 @@ describe.skipIf(!hasChromium)('the playground, end to end on WebGPU', () => {
     await expect
       .poll(() => page.getByTestId('import-error').textContent())
       .toContain('FUNLEARN signature');
-  });
+    // SwiftShader emulates the GPU on the CPU: on a busy 2-core machine this flow takes minutes.
+  }, 480_000);
 
   it('keeps the tags over a reload', async () => {
     await page.reload();
@@ -250,6 +256,55 @@ describe.skipIf(!hasChromium)('the playground, end to end on WebGPU', () => {
       expect(await page.locator('[data-testid="tag-grid"] canvas').count()).toBe(100);
     } finally {
       await page.context().setOffline(false);
+    }
+  });
+
+  it('continues on the CPU from the last checkpoint after the GPU device is lost', async () => {
+    const p2 = await app.openApp('/');
+    try {
+      await waitReady(p2);
+      expect(await p2.getByTestId('backend-name').textContent()).toBe('webgpu');
+      expect(await p2.getByTestId('tag-count').textContent()).toBe(String(tagged));
+      await p2.getByTestId('opt-batch').fill('4');
+      await p2.getByTestId('opt-batch').dispatchEvent('change');
+      await p2.getByTestId('opt-steps').fill(String(LOSS_RUN_STEPS));
+      await p2.getByTestId('opt-steps').dispatchEvent('change');
+      await p2.getByTestId('start').click();
+      const step = async (): Promise<number> =>
+        Number(/step (\d+) \//.exec((await p2.getByTestId('run-status').textContent()) ?? '')?.[1]);
+      // Lose the device once the page holds a checkpoint past step 0 and the run went beyond it.
+      const held = async (): Promise<number> =>
+        Number(await p2.getByTestId('run-status').getAttribute('data-checkpoint-step'));
+      await expect.poll(held, { timeout: 120_000 }).toBeGreaterThan(0);
+      const heldStep = await held();
+      await expect.poll(step, { timeout: 120_000 }).toBeGreaterThan(heldStep);
+
+      await p2.evaluate('window.__playground.loseDevice()');
+      const recovery = p2.getByTestId('recovery');
+      await recovery.waitFor({ timeout: 10_000 });
+      expect(await p2.getByTestId('run-status').getAttribute('data-status')).toBe('failed');
+      const checkpointStep = Number(await recovery.getAttribute('data-checkpoint-step'));
+      console.log(`device lost; last checkpoint at step ${checkpointStep}`);
+      expect(checkpointStep).toBeGreaterThanOrEqual(heldStep);
+      expect(checkpointStep).toBeLessThan(LOSS_RUN_STEPS);
+      expect(await p2.getByTestId('recover-webgpu').count()).toBe(0);
+
+      await p2.getByTestId('recover-cpu').click();
+      const resumed = p2.getByTestId('resumed');
+      await resumed.waitFor({ timeout: 60_000 });
+      expect(await resumed.getAttribute('data-step')).toBe(String(checkpointStep));
+      expect(await p2.getByTestId('backend-name').textContent()).toBe('cpu');
+      // The run goes on from the checkpoint, not from step 0.
+      expect(await step()).toBeGreaterThanOrEqual(checkpointStep);
+      await p2
+        .locator('[data-testid="run-status"][data-status="done"]')
+        .waitFor({ timeout: 120_000 });
+      expect(await step()).toBe(LOSS_RUN_STEPS);
+      expect(await p2.getByTestId('tag-count').textContent()).toBe(String(tagged));
+      expect(await p2.getByTestId('recovery').count()).toBe(0);
+      await p2.getByTestId('after-grid').waitFor();
+    } finally {
+      await p2.close();
     }
   });
 

@@ -84,23 +84,30 @@ async function timeToGrid(page: Page, url: string): Promise<number> {
  * a `__name` helper that does not exist in the page.
  */
 const FRAME_RECORDER = `(() => {
-  const rec = { gaps: [], long: [], on: true };
+  const rec = { gaps: [], long: [], slow: [], on: true };
   window.__frames = rec;
+  const t0 = performance.now();
+  const where = () => document.querySelector('[data-testid="run-status"]')?.textContent?.trim() ?? '';
   let last = performance.now();
   const tick = (now) => {
     rec.gaps.push(now - last);
+    if (now - last > 50) rec.slow.push({ at: last - t0, ms: now - last, where: where() });
     last = now;
     if (rec.on) requestAnimationFrame(tick);
   };
   requestAnimationFrame(tick);
   new PerformanceObserver((list) => {
-    for (const entry of list.getEntries()) rec.long.push(entry.duration);
+    for (const entry of list.getEntries()) {
+      rec.long.push(entry.duration);
+      rec.slow.push({ at: entry.startTime - t0, ms: entry.duration, where: 'long task; ' + where() });
+    }
   }).observe({ type: 'longtask', buffered: false });
 })()`;
 
 const STOP_RECORDER = `(() => {
   window.__frames.on = false;
-  return { gaps: window.__frames.gaps.slice(1), long: window.__frames.long };
+  const { gaps, long, slow } = window.__frames;
+  return { gaps: gaps.slice(1), long, slow };
 })()`;
 
 export async function bench(): Promise<void> {
@@ -176,9 +183,10 @@ export async function bench(): Promise<void> {
       .locator('[data-testid="run-status"][data-status="done"]')
       .waitFor({ timeout: 300_000 });
     const seconds = (performance.now() - runStart) / 1000;
-    const { gaps, long } = (await page.evaluate(STOP_RECORDER)) as {
+    const { gaps, long, slow } = (await page.evaluate(STOP_RECORDER)) as {
       gaps: number[];
       long: number[];
+      slow: { at: number; ms: number; where: string }[];
     };
     const sorted = [...gaps].sort((a, b) => a - b);
     console.log(
@@ -194,6 +202,9 @@ export async function bench(): Promise<void> {
       `    long tasks (> 50 ms): ${long.length}` +
         (long.length > 0 ? `, max ${Math.max(...long).toFixed(0)} ms` : ''),
     );
+    for (const s of slow) {
+      console.log(`    at ${(s.at / 1000).toFixed(2)} s: ${s.ms.toFixed(0)} ms (${s.where})`);
+    }
     await page.close();
   } finally {
     await app.close();

@@ -45,6 +45,8 @@ export class LocalEngine implements UnlearningEngine {
   private session: UnlearningSession | null = null;
   private control: RunControl | null = null;
   private running: Promise<RunSummary> | null = null;
+  /** True between the caller's pause() and resume(); a checkpoint's own hold leaves it false. */
+  private pausedByUser = false;
 
   constructor(options: { chooseBackend?: BackendChooser } = {}) {
     this.chooseBackend = options.chooseBackend ?? null;
@@ -128,8 +130,25 @@ export class LocalEngine implements UnlearningEngine {
     );
   }
 
+  /**
+   * Between two steps of a running session (the run waits at its gate meanwhile), so the weights
+   * and Adam's moments come from the same step and their reads do not queue behind more steps.
+   */
   async checkpoint(): Promise<UnlearnCheckpoint> {
-    return this.requireSession().checkpoint();
+    const session = this.requireSession();
+    return this.betweenSteps(() => session.checkpoint());
+  }
+
+  /** Runs `read` with the current run held at its gate, then lets it go on (unless paused). */
+  private async betweenSteps<T>(read: () => Promise<T>): Promise<T> {
+    const control = this.control;
+    if (control === null || control.isPaused) return read();
+    control.pause();
+    try {
+      return await read();
+    } finally {
+      if (!this.pausedByUser) control.resume();
+    }
   }
 
   async restore(checkpoint: UnlearnCheckpoint): Promise<void> {
@@ -213,6 +232,7 @@ export class LocalEngine implements UnlearningEngine {
     const session = this.requireSession();
     if (this.running !== null) throw new SessionStateError('A run is already going.');
     this.control = new RunControl();
+    this.pausedByUser = false;
     this.running = session.run({ ...opts, onProgress, control: this.control });
     try {
       return await this.running;
@@ -223,10 +243,12 @@ export class LocalEngine implements UnlearningEngine {
   }
 
   async pause(): Promise<void> {
+    this.pausedByUser = true;
     this.control?.pause();
   }
 
   async resume(): Promise<void> {
+    this.pausedByUser = false;
     this.control?.resume();
   }
 
@@ -235,7 +257,8 @@ export class LocalEngine implements UnlearningEngine {
   }
 
   async preview(): Promise<PreviewImages> {
-    return this.requireSession().preview();
+    const session = this.requireSession();
+    return this.betweenSteps(() => session.preview());
   }
 
   async exportStudent(): Promise<GeneratorBytes> {

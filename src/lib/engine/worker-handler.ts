@@ -1,4 +1,4 @@
-import type { UnlearningEngine } from './types';
+import type { UnlearnCheckpoint, UnlearningEngine } from './types';
 import {
   transferables,
   type EngineRequest,
@@ -18,7 +18,8 @@ export function serveEngine(engine: UnlearningEngine, endpoint: MessageEndpoint)
     const request = event.data as EngineRequest;
     if (request?.kind !== 'call') return;
     void handle(request).then(
-      (value) => send({ kind: 'result', id: request.id, value }, transferables(value)),
+      (value) =>
+        send({ kind: 'result', id: request.id, value }, resultTransferables(request, value)),
       (e: unknown) => {
         const error = e instanceof Error ? e : new Error(String(e));
         send({
@@ -42,4 +43,15 @@ export function serveEngine(engine: UnlearningEngine, endpoint: MessageEndpoint)
 
   endpoint.addEventListener('message', listener);
   return () => endpoint.removeEventListener('message', listener);
+}
+
+/**
+ * What to transfer with a result: its typed arrays, and for `checkpoint` the weight and Adam
+ * buffers one level further in (fresh copies made by encodeWeights, megabytes that would
+ * otherwise be cloned on the page's main thread every few steps).
+ */
+function resultTransferables(request: EngineRequest, value: unknown): Transferable[] {
+  if (request.method !== 'checkpoint') return transferables(value);
+  const checkpoint = value as UnlearnCheckpoint;
+  return [...new Set([checkpoint.student.data, checkpoint.optimizer.data])];
 }

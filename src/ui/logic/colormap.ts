@@ -48,6 +48,46 @@ export function diffPixels(a: Float32Array, b: Float32Array, i: number): Uint8Cl
   return out;
 }
 
+/** Colour of the dashed frame around marked cells (Okabe–Ito orange), RGB 0…255. */
+const MARK: readonly [number, number, number] = [230, 159, 0];
+
+/**
+ * Paints image `i` of unitImages `images` (or its cividis |images − against| heat map) into RGBA
+ * pixels `out` of a canvas `width` pixels wide: the 28×28 image at (x0 + 1, y0 + 1), inside a
+ * 30×30 cell whose 1-pixel frame is dashed orange when `marked`, black otherwise.
+ */
+export function paintCell(
+  out: Uint8ClampedArray,
+  width: number,
+  x0: number,
+  y0: number,
+  cell: { images: Float32Array; against: Float32Array | null; i: number; marked: boolean },
+): void {
+  const { images, against, i, marked } = cell;
+  for (let y = 0; y < 30; y++) {
+    for (let x = 0; x < 30; x++) {
+      const o = 4 * ((y0 + y) * width + x0 + x);
+      const border = x === 0 || y === 0 || x === 29 || y === 29;
+      let rgb: readonly [number, number, number];
+      if (border) {
+        rgb = marked && ((x + y) >> 1) % 2 === 0 ? MARK : [0, 0, 0];
+      } else {
+        const p = i * 784 + (y - 1) * 28 + (x - 1);
+        if (against === null) {
+          const v = 255 * images[p];
+          rgb = [v, v, v];
+        } else {
+          rgb = cividis(Math.abs(images[p] - against[p]));
+        }
+      }
+      out[o] = rgb[0];
+      out[o + 1] = rgb[1];
+      out[o + 2] = rgb[2];
+      out[o + 3] = 255;
+    }
+  }
+}
+
 /** Mean |a_i − b_i| per image, [count]. */
 export function meanAbsDiff(a: Float32Array, b: Float32Array, count: number): Float32Array {
   const out = new Float32Array(count);

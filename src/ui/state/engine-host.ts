@@ -5,6 +5,8 @@ import type { MessageEndpoint } from '../../lib/engine/worker-protocol';
 export function startEngineWorker(onCrash: (message: string) => void): {
   engine: WorkerEngine;
   terminate: () => void;
+  /** Kills the worker as a lost GPU device or a crash would: calls fail, `onCrash` hears. */
+  crash: (message: string) => void;
 } {
   const worker = new Worker(new URL('../../lib/engine/engine.worker.ts', import.meta.url), {
     type: 'module',
@@ -15,5 +17,10 @@ export function startEngineWorker(onCrash: (message: string) => void): {
     engine.failAll(new Error(message));
     onCrash(message);
   });
-  return { engine, terminate: () => worker.terminate() };
+  const crash = (message: string): void => {
+    worker.terminate();
+    engine.failAll(new Error(message));
+    onCrash(message);
+  };
+  return { engine, terminate: () => worker.terminate(), crash };
 }

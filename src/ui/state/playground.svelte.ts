@@ -121,6 +121,10 @@ export class Playground {
   run: RunView = $state.raw(idleRun());
   preview: PreviewImages | null = $state.raw(null);
   recovery: Recovery | null = $state.raw(null);
+  /** Step of the last checkpoint the page holds (g_θ + Adam state), to resume after a crash. */
+  checkpointStep: number | null = $state(null);
+  /** After a recovery: the backend the run moved to and the checkpoint step it resumed from. */
+  resumed: { backend: BackendName; step: number } | null = $state.raw(null);
 
   judgeCount = $state(200);
   judgeProgress = $state('');
@@ -139,6 +143,7 @@ export class Playground {
 
   private engine: WorkerEngine | null = null;
   private terminate: (() => void) | null = null;
+  private crash: ((message: string) => void) | null = null;
   // Not reactive on purpose: raw model bytes, never drawn.
   // eslint-disable-next-line svelte/prefer-svelte-reactivity
   private files = new Map<string, ArrayBuffer>();
@@ -213,9 +218,10 @@ export class Playground {
 
   private async startEngine(forced: BackendName | null): Promise<void> {
     this.terminate?.();
-    const { engine, terminate } = startEngineWorker((message) => this.onCrash(message));
+    const { engine, terminate, crash } = startEngineWorker((message) => this.onCrash(message));
     this.engine = engine;
     this.terminate = terminate;
+    this.crash = crash;
     this.stage = 'starting';
     this.status = 'Choosing a backend inside the engine worker…';
     // A page without navigator.gpu has none in its workers either; say so in the page's words.
@@ -439,6 +445,7 @@ export class Playground {
     const engine = this.requireEngine();
     this.error = null;
     this.recovery = null;
+    this.resumed = null;
     this.run = { ...idleRun(), status: 'starting' };
     try {
       const pool = this.tags.allLatents();
@@ -451,7 +458,7 @@ export class Playground {
         options: this.options,
       });
       this.preview = await engine.preview();
-      this.lastCheckpoint = await engine.checkpoint();
+      this.keepCheckpoint(await engine.checkpoint());
       await this.train();
     } catch (error) {
       this.run = { ...this.run, status: 'failed' };
@@ -471,20 +478,44 @@ export class Playground {
       const summary = await engine.run({ totalSteps, progressEvery: every }, (p) =>
         this.onProgress(p),
       );
+      this.flushProgress();
       this.preview = await engine.preview();
-      this.lastCheckpoint = await engine.checkpoint();
+      this.keepCheckpoint(await engine.checkpoint());
       await this.updateRunningTfr(summary.steps);
       this.run = { ...this.run, status: summary.stopped ? 'stopped' : 'done', step: summary.steps };
       this.status = summary.stopped
         ? `Stopped at step ${summary.steps}; the unlearned weights so far are kept.`
         : `Unlearning finished after ${summary.steps} steps.`;
     } catch (error) {
+      this.flushProgress();
       this.run = { ...this.run, status: 'failed' };
       this.offerRecovery(errorText(error));
     }
   }
 
+  /** Progress reports not yet drawn; applied together once per animation frame. */
+  private pendingProgress: UnlearnProgress[] = [];
+  private progressFrame: number | null = null;
+
+  /**
+   * Queues a progress report. The worker may report every step; updating $state (run view, loss
+   * curves, status) once per animation frame keeps the main thread free to draw.
+   */
   private onProgress(p: UnlearnProgress): void {
+    this.pendingProgress.push(p);
+    if (this.progressFrame === null) {
+      this.progressFrame = requestAnimationFrame(() => this.flushProgress());
+    }
+  }
+
+  /** Applies the queued progress reports in one $state update. */
+  private flushProgress(): void {
+    if (this.progressFrame !== null) cancelAnimationFrame(this.progressFrame);
+    this.progressFrame = null;
+    const reports = this.pendingProgress;
+    this.pendingProgress = [];
+    const p = reports.at(-1);
+    if (p === undefined) return;
     const remaining = p.totalSteps - p.step;
     this.run = {
       ...this.run,
@@ -492,11 +523,12 @@ export class Playground {
       totalSteps: p.totalSteps,
       stepsPerSecond: p.stepsPerSecond,
       etaSeconds: p.stepsPerSecond > 0 ? remaining / p.stepsPerSecond : 0,
-      history: [...this.run.history, { step: p.step, ...p.losses }],
+      history: [...this.run.history, ...reports.map((r) => ({ step: r.step, ...r.losses }))],
     };
     this.status = `Unlearning: step ${p.step} of ${p.totalSteps}.`;
-    this.reports++;
-    if (this.reports % 3 === 0) void this.refreshPreview(p.step);
+    const before = this.reports;
+    this.reports += reports.length;
+    if (Math.floor(this.reports / 3) > Math.floor(before / 3)) void this.refreshPreview(p.step);
   }
 
   private refreshing = false;
@@ -507,7 +539,7 @@ export class Playground {
     try {
       const engine = this.requireEngine();
       this.preview = await engine.preview();
-      this.lastCheckpoint = await engine.checkpoint();
+      this.keepCheckpoint(await engine.checkpoint());
       await this.updateRunningTfr(step);
     } catch {
       // A preview may race the end of the run; the final preview follows.
@@ -529,8 +561,8 @@ export class Playground {
   async pause(): Promise<void> {
     await this.engine?.pause();
     this.run = { ...this.run, status: 'paused' };
-    this.lastCheckpoint =
-      (await this.engine?.checkpoint().catch(() => null)) ?? this.lastCheckpoint;
+    const checkpoint = await this.engine?.checkpoint().catch(() => null);
+    if (checkpoint) this.keepCheckpoint(checkpoint);
   }
 
   async resume(): Promise<void> {
@@ -564,14 +596,44 @@ export class Playground {
     };
   }
 
-  /** Restarts the engine on `backend`, rebuilds the session and continues from the last checkpoint. */
+  /** Keeps `checkpoint` on the page, where it outlives the engine worker. */
+  private keepCheckpoint(checkpoint: UnlearnCheckpoint): void {
+    this.lastCheckpoint = checkpoint;
+    this.checkpointStep = checkpoint.step;
+  }
+
+  /**
+   * Test hook: kills the engine worker the way a lost GPU device (or the GPU process dying) does,
+   * so the recovery path can be exercised without a real device loss.
+   */
+  simulateDeviceLoss(): void {
+    this.crash?.('The engine worker stopped: GPUDevice was lost (simulated).');
+  }
+
+  /**
+   * Restarts the engine on `backend`, loads f again, rebuilds the session from the same tags and
+   * settings, restores the last checkpoint (g_θ's weights, Adam's moments, the step) and trains on
+   * to the planned steps. The tags, settings and loss curve up to the checkpoint are kept.
+   */
   async recover(backend: BackendName): Promise<void> {
     const entry = this.entry;
     if (entry === null || this.lastRequest === null) return;
+    const checkpoint = this.lastCheckpoint;
+    const step = checkpoint?.step ?? 0;
     this.recovery = null;
+    this.error = null;
+    this.run = {
+      ...this.run,
+      status: 'starting',
+      step,
+      history: this.run.history.filter((h) => h.step <= step),
+      tfr: this.run.tfr.filter((t) => t.step <= step),
+    };
     try {
       await this.startEngine(backend);
       const engine = this.requireEngine();
+      this.stage = 'warming';
+      this.status = `Loading ${entry.id} on ${backend} and restoring step ${step}…`;
       await engine.loadGenerator(this.source(entry));
       await this.loadClassifiers(entry);
       await engine.startSession({
@@ -579,11 +641,15 @@ export class Playground {
         previewLatents: this.previewLatents(),
         options: this.options,
       });
-      if (this.lastCheckpoint !== null) await engine.restore(this.lastCheckpoint);
+      if (checkpoint !== null) await engine.restore(checkpoint);
+      this.preview = await engine.preview();
+      this.resumed = { backend, step };
       this.stage = 'ready';
       await this.train();
     } catch (error) {
-      this.fail(errorText(error));
+      this.run = { ...this.run, status: 'failed' };
+      this.stage = 'ready';
+      this.offerRecovery(`Continuing on ${backend} failed: ${errorText(error)}`);
     }
   }
 
