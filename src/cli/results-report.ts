@@ -1,4 +1,5 @@
 /** docs/results.md from the results of `npm run experiments`. */
+import { plannedSteps } from '../lib/train/unlearn/session';
 import type { OracleResult } from './oracle';
 import type { Feature, GeneratorId, RowResult } from './unlearn-row';
 
@@ -44,8 +45,7 @@ function table(header: string[], rows: string[][]): string {
 }
 
 function steps(r: RowResult): number {
-  const o = r.config.options;
-  return o.steps ?? o.epochs * Math.ceil(r.config.poolSize / o.batchSize);
+  return plannedSteps(r.config.options, r.config.poolSize);
 }
 
 /** Wall time of every unlearning run and oracle in the report, in seconds. */

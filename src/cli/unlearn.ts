@@ -19,6 +19,7 @@ import { tileGrid } from '../lib/core/grid';
 import { writeGreyPng } from './png';
 import { formatDuration } from './progress-bar';
 import type { UnlearnOptions } from '../lib/core/options';
+import { plannedSteps } from '../lib/train/unlearn/session';
 
 const USAGE = `Usage: npm run -s unlearn -- --model dcgan-mnist|vae-mnist --feature thickness|slant
   [--seed S] [--steps N | --epochs E] [--alpha A] [--lr LR] [--batch B]
@@ -236,7 +237,7 @@ function table(r: RowResult): string {
     ...lines,
     `ROC-AUC of proj(z) as a feature detector: ${r.rocAuc.toFixed(3)}`,
     `Floor (TFR of the targets themselves): ${pct(r.targetFeatureRatio.floor)}`,
-    `Training: ${r.config.options.steps ?? r.config.options.epochs * Math.ceil(r.config.poolSize / r.config.options.batchSize)} steps, ${r.stepsPerSecond.toFixed(1)} step/s`,
+    `Training: ${plannedSteps(r.config.options, r.config.poolSize)} steps, ${r.stepsPerSecond.toFixed(1)} step/s`,
     '',
   ].join('\n');
 }

@@ -63,6 +63,14 @@ export interface UnlearnCheckpoint {
   optimizer: WeightsBlob;
 }
 
+/** Steps of a full run: `options.steps`, else `epochs` passes over a pool of `poolSize` latents. */
+export function plannedSteps(
+  options: Pick<UnlearnOptions, 'steps' | 'epochs' | 'batchSize'>,
+  poolSize: number,
+): number {
+  return options.steps ?? options.epochs * Math.ceil(poolSize / options.batchSize);
+}
+
 /** Pause, resume and stop a running `UnlearningSession.run` from outside (UI, signal handler). */
 export class RunControl {
   private paused = false;
@@ -190,7 +198,7 @@ export class UnlearningSession {
 
   /** Steps of a full run with these options. */
   get plannedSteps(): number {
-    return this.options.steps ?? this.options.epochs * this.stepsPerEpoch;
+    return plannedSteps(this.options, this.poolSize);
   }
 
   get step(): number {
