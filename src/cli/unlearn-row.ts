@@ -7,7 +7,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { resolveOptions, type UnlearnOptions } from '../lib/core/options';
-import { sampleLatents } from '../lib/core/rng';
+import { streamLatents, streamSeed } from '../lib/core/seed-streams';
 import { projection } from '../lib/core/target-vector';
 import { rocAuc } from '../lib/core/roc';
 import { hasFeature, type MorphoMeasures, type MorphoThresholds } from '../lib/core/morpho/index';
@@ -108,9 +108,11 @@ export function modelEntry(id: string): ModelEntry {
   return entry;
 }
 
-/** A seed for one purpose (1 tagging pool, 2 preview, 3 evaluation) derived from the run's seed. */
-export function seedStream(seed: number, stream: number): number {
-  return (Math.imul(seed ^ 0x9e3779b9, 0x85ebca6b) + Math.imul(stream, 0xc2b2ae35)) >>> 0;
+const NUMBERED_STREAMS = ['tagGrid', 'preview', 'evaluation', 'attack'] as const;
+
+/** The seed of numbered stream 1–4 (tag grid, preview, evaluation, attack): see core/seed-streams. */
+export function seedStream(seed: number, stream: 1 | 2 | 3 | 4): number {
+  return streamSeed(seed, NUMBERED_STREAMS[stream - 1]);
 }
 
 /** Morpho labels of unitImages [n · 784]: true where the sample shows the feature. */
@@ -193,12 +195,12 @@ export async function runRow(
   await engine.loadGenerator({ id: cfg.model, modelJson, weights, latentDim, outputRange });
 
   const seed = cfg.options.seed;
-  const pool = sampleLatents(seedStream(seed, 1), cfg.poolSize, latentDim);
+  const pool = streamLatents(seed, 'tagGrid', cfg.poolSize, latentDim);
   log(`Tagging ${cfg.poolSize} samples with the Morpho measure (simulated person)…`);
   const poolImages = await engine.generate(pool);
   const tags = await featureLabels(poolImages, cfg.poolSize, thresholds, cfg);
   const isPositive = Uint8Array.from(tags.labels, (b) => (b ? 1 : 0));
-  const previewLatents = sampleLatents(seedStream(seed, 2), 64, latentDim);
+  const previewLatents = streamLatents(seed, 'preview', 64, latentDim);
   const target = await engine.startSession({
     pool,
     isPositive,
@@ -216,7 +218,7 @@ export async function runRow(
   log(`Unlearned ${summary.steps} steps in ${trainSeconds.toFixed(1)} s.`);
 
   log(`Evaluating on ${cfg.evalSamples} fresh samples…`);
-  const evalLatents = sampleLatents(seedStream(seed, 3), cfg.evalSamples, latentDim);
+  const evalLatents = streamLatents(seed, 'evaluation', cfg.evalSamples, latentDim);
   const n = cfg.evalSamples;
   const original = await scoreSamples(await engine.generate(evalLatents, 'original'), n, ctx, cfg);
   const unlearned = await scoreSamples(await engine.generate(evalLatents, 'student'), n, ctx, cfg);

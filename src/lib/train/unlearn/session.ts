@@ -5,6 +5,7 @@ import { unlearningLoss } from '../../core/losses';
 import { toUnitImages, type OutputRange } from '../../models/image-range';
 import { epochOrders, stepSeed } from '../loop';
 import { sampleLatents } from '../../core/rng';
+import { streamSeed } from '../../core/seed-streams';
 import {
   captureModelWeights,
   captureOptimizerState,
@@ -178,7 +179,7 @@ export class UnlearningSession {
     this.student.trainable = true;
     this.optimizer = tf.train.adam(options.learningRate);
     this.poolSize = init.pool.length / latentDim;
-    this.poolOrder = epochOrders(this.poolSize, options.seed);
+    this.poolOrder = epochOrders(this.poolSize, streamSeed(options.seed, 'shuffle'));
     this.zE = tf.tensor1d(init.target.targetVector);
     this.poolZ = tf.tensor2d(init.pool, [this.poolSize, latentDim]);
     this.previewZ = tf.tensor2d(init.previewLatents, [
@@ -236,7 +237,8 @@ export class UnlearningSession {
     target: tf.Tensor4D;
     sim: tf.Tensor1D;
   } {
-    const { batchSize, seed } = this.options;
+    const { batchSize } = this.options;
+    const seed = streamSeed(this.options.seed, 'shuffle');
     if (this.options.latents === 'fresh') {
       const z = tf.tensor2d(sampleLatents(stepSeed(seed, step), batchSize, this.latentDim), [
         batchSize,
