@@ -18,14 +18,32 @@ import {
 import { tileGrid } from '../lib/core/grid';
 import { writeGreyPng } from './png';
 import { formatDuration } from './progress-bar';
-import type { UnlearnOptions } from '../lib/core/options';
+import { OPTION_TABLE, optionFromText, resolveOptions, withOption } from '../lib/core/options';
 import { plannedSteps } from '../lib/train/unlearn/session';
 
-const USAGE = `Usage: npm run -s unlearn -- --model dcgan-mnist|vae-mnist --feature thickness|slant
-  [--seed S] [--steps N | --epochs E] [--alpha A] [--lr LR] [--batch B]
-  [--threshold pooled|midpoint] [--shift literal|unit] [--margin M] [--direction meanDiff|lda]
-  [--latents pool|fresh] [--no-recon] [--no-unlearn] [--no-percep] [--slant-side left|right|abs]
-  [--pool N] [--samples N] [--backend wasm|cpu] [--json] [--out DIR] [--grid FILE.png]`;
+const RUN_FLAGS = `  --model dcgan-mnist|vae-mnist --feature thickness|slant   which row of the paper
+  --slant-side left|right|abs   which slant is the feature (default left)
+  --pool N      samples tagged by the simulated person (default 500)
+  --samples N   fresh samples for the evaluation (default 10,000)
+  --backend wasm|cpu   --json   --out DIR   --grid FILE.png`;
+
+/** The method's flags, one per row of OPTION_TABLE, with its help line and default. */
+const OPTION_FLAGS = OPTION_TABLE.map((spec) => {
+  const arg =
+    spec.kind === 'flag'
+      ? ''
+      : spec.kind === 'choice'
+        ? ` ${spec.values.join('|')}`
+        : ` ${spec.kind === 'integer' ? 'N' : 'X'}`;
+  const shown = spec.kind === 'flag' ? '' : ` (default ${spec.default ?? 'unset'})`;
+  const help = spec.kind === 'flag' ? `switches off ${spec.help}` : spec.help;
+  return `  --${`${spec.cli}${arg}`.padEnd(28)} ${help}${shown}`;
+}).join('\n');
+
+const USAGE = `Usage: npm run -s unlearn -- --model dcgan-mnist|vae-mnist --feature thickness|slant [flags]
+${RUN_FLAGS}
+Options of the method (defaults: the paper's MNIST settings, Table 4):
+${OPTION_FLAGS}`;
 
 function fail(message: string): never {
   process.stderr.write(`${message}\n${USAGE}\n`);
@@ -44,35 +62,27 @@ function oneOf<T extends string>(
   return value as T;
 }
 
-function num(name: string, value: string | undefined, integer = false): number | undefined {
+function num(name: string, value: string | undefined): number | undefined {
   if (value === undefined) return undefined;
   const n = Number(value);
-  if (!Number.isFinite(n) || (integer && !Number.isInteger(n))) {
-    fail(`--${name} must be ${integer ? 'an integer' : 'a number'}; got "${value}".`);
-  }
+  if (!Number.isInteger(n) || n < 1) fail(`--${name} must be a whole number ≥ 1; got "${value}".`);
   return n;
 }
+
+const optionFlags = Object.fromEntries(
+  OPTION_TABLE.map((spec) => [
+    spec.cli,
+    { type: spec.kind === 'flag' ? ('boolean' as const) : ('string' as const) },
+  ]),
+);
 
 const { values } = (() => {
   try {
     return parseArgs({
       options: {
+        ...optionFlags,
         model: { type: 'string' },
         feature: { type: 'string' },
-        seed: { type: 'string' },
-        steps: { type: 'string' },
-        epochs: { type: 'string' },
-        alpha: { type: 'string' },
-        lr: { type: 'string' },
-        batch: { type: 'string' },
-        threshold: { type: 'string' },
-        shift: { type: 'string' },
-        margin: { type: 'string' },
-        direction: { type: 'string' },
-        latents: { type: 'string' },
-        'no-recon': { type: 'boolean' },
-        'no-unlearn': { type: 'boolean' },
-        'no-percep': { type: 'boolean' },
         'slant-side': { type: 'string' },
         pool: { type: 'string' },
         samples: { type: 'string' },
@@ -94,49 +104,41 @@ if (values.help === true) {
   process.exit(0);
 }
 const model =
-  oneOf<GeneratorId>('model', values.model, ['dcgan-mnist', 'vae-mnist']) ??
+  oneOf<GeneratorId>('model', values.model as string | undefined, ['dcgan-mnist', 'vae-mnist']) ??
   fail('--model is required.');
 const feature =
-  oneOf<Feature>('feature', values.feature, ['thickness', 'slant']) ??
+  oneOf<Feature>('feature', values.feature as string | undefined, ['thickness', 'slant']) ??
   fail('--feature is required.');
-const backendName = oneOf('backend', values.backend, ['wasm', 'cpu'] as const) ?? 'wasm';
+const backendName =
+  oneOf('backend', values.backend as string | undefined, ['wasm', 'cpu'] as const) ?? 'wasm';
 
-const overrides: Partial<UnlearnOptions> = {};
-const set = <K extends keyof UnlearnOptions>(
-  key: K,
-  value: UnlearnOptions[K] | undefined,
-): void => {
-  if (value !== undefined) overrides[key] = value;
-};
-set('seed', num('seed', values.seed, true));
-set('steps', num('steps', values.steps, true));
-set('epochs', num('epochs', values.epochs, true));
-set('alpha', num('alpha', values.alpha));
-set('learningRate', num('lr', values.lr));
-set('batchSize', num('batch', values.batch, true));
-set('threshold', oneOf('threshold', values.threshold, ['pooled', 'midpoint'] as const));
-set('shift', oneOf('shift', values.shift, ['literal', 'unit'] as const));
-set('margin', num('margin', values.margin));
-set('direction', oneOf('direction', values.direction, ['meanDiff', 'lda'] as const));
-set('latents', oneOf('latents', values.latents, ['pool', 'fresh'] as const));
-if (values['no-recon'] || values['no-unlearn'] || values['no-percep']) {
-  overrides.terms = {
-    recon: values['no-recon'] !== true,
-    unlearn: values['no-unlearn'] !== true,
-    percep: values['no-percep'] !== true,
-  };
+/** The method's options given on the command line, each read and checked by its table row. */
+let options = resolveOptions();
+for (const spec of OPTION_TABLE) {
+  const given = (values as Record<string, string | boolean | undefined>)[spec.cli];
+  if (given === undefined) continue;
+  try {
+    const value = spec.kind === 'flag' ? false : optionFromText(spec, given as string);
+    options = withOption(options, spec.key, value);
+  } catch (e) {
+    fail(`--${spec.cli}: ${(e as Error).message}`);
+  }
 }
 
 let config;
 try {
-  config = paperRowConfig(model, feature, overrides);
+  config = paperRowConfig(model, feature, options);
 } catch (e) {
   fail((e as Error).message);
 }
 config.slantSide =
-  oneOf('slant-side', values['slant-side'], ['left', 'right', 'abs'] as const) ?? 'left';
-config.poolSize = num('pool', values.pool, true) ?? config.poolSize;
-config.evalSamples = num('samples', values.samples, true) ?? config.evalSamples;
+  oneOf(
+    'slant-side',
+    values['slant-side'] as string | undefined,
+    ['left', 'right', 'abs'] as const,
+  ) ?? 'left';
+config.poolSize = num('pool', values.pool as string | undefined) ?? config.poolSize;
+config.evalSamples = num('samples', values.samples as string | undefined) ?? config.evalSamples;
 
 const log = (line: string): void => void process.stderr.write(`${line}\n`);
 const backend = await initNodeBackend(backendName);

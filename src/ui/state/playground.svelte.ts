@@ -15,11 +15,14 @@ import type { StepLosses, UnlearnProgress } from '../../lib/train/unlearn/sessio
 import {
   DEFAULT_UNLEARN_OPTIONS,
   resolveOptions,
+  withOption,
+  type OptionKey,
+  type OptionValue,
   type UnlearnOptions,
 } from '../../lib/core/options';
 import { projection } from '../../lib/core/target-vector';
 import { rocAuc } from '../../lib/core/roc';
-import { sampleLatents } from '../../lib/core/rng';
+import { streamLatents } from '../../lib/core/seed-streams';
 import { startEngineWorker } from './engine-host';
 import { TagBoard } from './tag-board.svelte';
 import {
@@ -37,7 +40,13 @@ import {
   type FeatureChoice,
 } from '../workers/morpho-client';
 import { taggedIndices, tagsFromIndices } from '../logic/tag-selection';
-import { isRecipeHash, parseRecipe, formatRecipe, reproduced, type Recipe } from '../logic/recipe';
+import {
+  formatRecipe,
+  isRecipeHash,
+  parseRecipe,
+  reproduced,
+  type Recipe,
+} from '../../lib/core/recipe';
 import { packContainer, unpackContainer, type ContainerManifest } from '../logic/container';
 import { getState, setState } from './storage';
 import { judgeGenerator, type Judgement } from './judge';
@@ -157,7 +166,7 @@ export class Playground {
 
   /** The preview's fixed latents [PREVIEW_COUNT · latentDim]: a seed apart from the grid. */
   previewLatents(): Float32Array {
-    return sampleLatents(this.tags.seed + 1_000_003, PREVIEW_COUNT, this.tags.latentDim);
+    return streamLatents(this.tags.seed, 'preview', PREVIEW_COUNT, this.tags.latentDim);
   }
 
   /** Reads `?backend=` and the recipe hash, starts the worker, loads the model list. */
@@ -180,7 +189,7 @@ export class Playground {
         // Saved settings from an older version: keep the defaults.
       }
     }
-    if (this.recipe !== null) this.options = { ...this.recipe.options, steps: this.recipe.steps };
+    if (this.recipe !== null) this.options = this.recipe.options;
 
     try {
       await this.startEngine(this.forced);
@@ -281,7 +290,7 @@ export class Playground {
         this.warning = `The ${this.backend?.name} backend failed part of its self-test; results may be wrong. Try another backend.`;
       }
       await this.loadClassifiers(entry);
-      const seed = this.recipe?.seed ?? 0;
+      const seed = this.options.seed;
       const count = this.recipe?.count ?? 500;
       await this.tags.open(id, entry.latentDim ?? 0, seed, count);
       if (this.recipe !== null) this.tags.setAll(tagsFromIndices(this.recipe.tags, count), false);
@@ -427,17 +436,29 @@ export class Playground {
     return out;
   }
 
-  setOption<K extends keyof UnlearnOptions>(key: K, value: UnlearnOptions[K]): void {
+  setOption(key: OptionKey, value: OptionValue): void {
     try {
-      this.options = resolveOptions({ ...this.options, [key]: value });
+      this.options = withOption(this.options, key, value);
       void setState('options', this.options, 'your settings').catch(() => undefined);
     } catch (error) {
       this.error = errorText(error);
     }
   }
 
+  /** Switches the run seed: the grid (with its own saved tags), previews and evaluation follow. */
+  async setSeed(seed: number): Promise<void> {
+    this.setOption('seed', seed);
+    if (this.options.seed !== seed || this.modelId === null) return;
+    await this.tags.open(this.modelId, this.tags.latentDim, seed, this.tags.count);
+    await this.showPage(0);
+  }
+
   resetOptions(): void {
-    this.options = { ...DEFAULT_UNLEARN_OPTIONS, terms: { ...DEFAULT_UNLEARN_OPTIONS.terms } };
+    this.options = {
+      ...DEFAULT_UNLEARN_OPTIONS,
+      terms: { ...DEFAULT_UNLEARN_OPTIONS.terms },
+      seed: this.options.seed,
+    };
   }
 
   /** Starts a session from the tags and trains it, with live progress and previews. */
@@ -657,7 +678,7 @@ export class Playground {
   async judge(): Promise<void> {
     const engine = this.requireEngine();
     const n = Math.max(8, Math.min(10_000, Math.round(this.judgeCount)));
-    const latents = sampleLatents(this.tags.seed + 2_000_003, n, this.tags.latentDim);
+    const latents = streamLatents(this.tags.seed, 'evaluation', n, this.tags.latentDim);
     const common = {
       engine,
       morpho: this.morpho,
@@ -769,15 +790,16 @@ export class Playground {
 
   /** The recipe link of the current tags and settings (with the TFR reached, once judged). */
   recipeLink(): string {
-    const expect: Record<string, number> = {};
+    const expect: Recipe['expect'] = {};
     if (this.judged?.student) expect.tfr = Number(this.judged.student.tfr.toFixed(4));
+    const preset = PRESETS[this.feature];
     const hash = formatRecipe({
       model: this.modelId ?? '',
-      seed: this.tags.seed,
       count: this.tags.count,
       tags: taggedIndices(this.tags.tags),
-      options: this.options,
-      steps: this.options.steps ?? Math.max(1, this.run.step),
+      feature: { kind: 'morpho', feature: preset.feature, slantSide: preset.slantSide },
+      options: { ...this.options, steps: this.options.steps ?? Math.max(1, this.run.step) },
+      evalCount: this.judged === null ? null : this.judgeCount,
       expect,
     });
     return `${location.origin}${location.pathname}${location.search}${hash}`;
