@@ -14,16 +14,41 @@ import {
   type UnlearnProgress,
 } from '../train/unlearn/session';
 import { SessionStateError } from '../train/unlearn/errors';
+import { shapeText } from '../models/image-shape';
 import type {
   ClassifierRole,
   EngineInfo,
   GeneratorRole,
   GeneratorBytes,
+  GeneratorInfo,
   GeneratorSource,
+  ImageShape,
   PreviewImages,
   SessionRequest,
   UnlearningEngine,
 } from './types';
+
+/**
+ * The image shape of a generator's single output [batch, H, W, C]: square, C = 1 or 3.
+ *
+ * @throws Error in plain words when the model draws something else.
+ */
+function outputImageShape(model: tf.LayersModel): ImageShape {
+  const shape = model.outputs[0].shape;
+  const [, h, w, c] = shape;
+  if (
+    model.outputs.length !== 1 ||
+    shape.length !== 4 ||
+    h === null ||
+    w === null ||
+    (c !== 1 && c !== 3)
+  ) {
+    throw new Error(
+      `This generator does not draw images of height × width × 1 or 3 channels (its output is [${shape.slice(1).join(', ')}]).`,
+    );
+  }
+  return { height: h, width: w, channels: c };
+}
 
 /** Chooses and starts a TF.js backend; the worker injects the browser's (backend.ts). */
 export type BackendChooser = (
@@ -41,6 +66,7 @@ export class LocalEngine implements UnlearningEngine {
   private readonly classifiers = new Map<ClassifierRole, tf.LayersModel>();
   private imported: tf.LayersModel | null = null;
   private source: GeneratorSource | null = null;
+  private imageShape: ImageShape | null = null;
   private generator: tf.LayersModel | null = null;
   private session: UnlearningSession | null = null;
   private control: RunControl | null = null;
@@ -96,8 +122,9 @@ export class LocalEngine implements UnlearningEngine {
           `The imported generator takes latents of size ${inDim}; ${source.id} takes ${source.latentDim}.`,
         );
       }
-      if (outShape !== '28×28×1') {
-        throw new Error(`The imported generator draws ${outShape} images, not 28×28×1.`);
+      const baseShape = shapeText(this.requireImageShape());
+      if (outShape !== baseShape) {
+        throw new Error(`The imported generator draws ${outShape} images, not ${baseShape}.`);
       }
       for (const w of model.weights) {
         const values = await w.read().data();
@@ -160,19 +187,32 @@ export class LocalEngine implements UnlearningEngine {
     return { backend: tf.getBackend(), numTensors: memory.numTensors, numBytes: memory.numBytes };
   }
 
-  async loadGenerator(source: GeneratorSource): Promise<void> {
+  async loadGenerator(source: GeneratorSource): Promise<GeneratorInfo> {
     const model = await modelFromBytes(source.modelJson, source.weights);
     const inputShape = model.inputs[0].shape;
-    if (inputShape[1] !== source.latentDim) {
+    let imageShape: ImageShape;
+    try {
+      if (inputShape[1] !== source.latentDim) {
+        throw new Error(
+          `Model ${source.id} takes latents of size ${inputShape[1]}, its manifest says ${source.latentDim}.`,
+        );
+      }
+      imageShape = outputImageShape(model);
+    } catch (e) {
       model.dispose();
-      throw new Error(
-        `Model ${source.id} takes latents of size ${inputShape[1]}, its manifest says ${source.latentDim}.`,
-      );
+      throw e;
     }
     await this.disposeSession();
     this.generator?.dispose();
     this.generator = model;
     this.source = source;
+    this.imageShape = imageShape;
+    return {
+      latentDim: source.latentDim,
+      imageShape,
+      outputRange: source.outputRange,
+      parameters: model.countParams(),
+    };
   }
 
   async generate(latents: Float32Array, which: GeneratorRole = 'original'): Promise<Float32Array> {
@@ -307,6 +347,11 @@ export class LocalEngine implements UnlearningEngine {
       throw new SessionStateError('No generator is loaded yet: load a model first.');
     }
     return { generator: this.generator, source: this.source };
+  }
+
+  private requireImageShape(): ImageShape {
+    if (this.imageShape === null) throw new SessionStateError('No generator is loaded yet.');
+    return this.imageShape;
   }
 
   private requireSession(): UnlearningSession {

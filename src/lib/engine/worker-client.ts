@@ -13,6 +13,7 @@ import type {
   UnlearnCheckpoint,
   EngineInfo,
   GeneratorBytes,
+  GeneratorInfo,
   GeneratorSource,
   PreviewImages,
   SessionRequest,
@@ -106,7 +107,7 @@ export class WorkerEngine implements UnlearningEngine {
   restore(checkpoint: UnlearnCheckpoint): Promise<void> {
     return this.call('restore', [checkpoint]);
   }
-  loadGenerator(source: GeneratorSource): Promise<void> {
+  loadGenerator(source: GeneratorSource): Promise<GeneratorInfo> {
     return this.call('loadGenerator', [source]);
   }
   generate(latents: Float32Array, which?: GeneratorRole): Promise<Float32Array> {

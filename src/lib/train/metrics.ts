@@ -15,12 +15,22 @@ import { toUnitImages, type OutputRange } from '../models/image-range';
 /** Mean and covariance of a feature set, as `gaussianStats` makes them. */
 export type GaussianStats = GaussianStatsValue;
 
-/** Pixels of one 28×28 image. */
+/** Pixels of one 28×28 MNIST image. */
 export const IMAGE_PIXELS = 784;
+
+/** Values per image of a model's single image output or input `[batch, H, W, C]`: H·W·C. */
+export function imageSize(shape: readonly (number | null)[]): number {
+  const dims = shape.slice(1);
+  if (shape.length !== 4 || dims.some((d) => d === null || !(d > 0))) {
+    throw new Error(`Expected images [batch, H, W, C], got [${shape.join(', ')}].`);
+  }
+  return (dims as number[]).reduce((a, b) => a * b, 1);
+}
 
 /**
  * Runs `generator` on `count` latents (row-major [count, latentDim]) in inference mode, in
- * batches, and returns unitImages in [0, 1] with background 0: [count · 784], image after image.
+ * batches, and returns unitImages in [0, 1] with background 0: [count · H · W · C], image after
+ * image, each row-major with its channels last.
  */
 export async function generateUnitImages(
   generator: tf.LayersModel,
@@ -30,7 +40,8 @@ export async function generateUnitImages(
   range: OutputRange,
   batchSize = 500,
 ): Promise<Float32Array> {
-  const out = new Float32Array(count * IMAGE_PIXELS);
+  const size = imageSize(generator.outputs[0].shape);
+  const out = new Float32Array(count * size);
   for (let start = 0; start < count; start += batchSize) {
     const n = Math.min(batchSize, count - start);
     const unit = tf.tidy(() => {
@@ -40,7 +51,7 @@ export async function generateUnitImages(
       ]);
       return toUnitImages(generator.apply(z, { training: false }) as tf.Tensor, range);
     });
-    out.set((await unit.data()) as Float32Array, start * IMAGE_PIXELS);
+    out.set((await unit.data()) as Float32Array, start * size);
     unit.dispose();
   }
   return out;
@@ -57,9 +68,10 @@ export interface ClassifierOutputs {
 }
 
 /**
- * Softmax probabilities and penultimate features of `count` unitImages ([count · 784] in [0, 1],
- * or uint8 0…255 MNIST pixels, divided by 255 here) through the two-output mnist-classifier
- * (`[logits, features]`), in inference mode and in batches.
+ * Softmax probabilities and penultimate features of `count` unitImages ([count · H · W · C] of
+ * the classifier's input shape, in [0, 1], or uint8 0…255 pixels, divided by 255 here) through a
+ * two-output classifier (`[logits, features]`, the mnist-classifier), in inference mode and in
+ * batches.
  */
 export async function classifierOutputs(
   classifier: tf.LayersModel,
@@ -67,16 +79,18 @@ export async function classifierOutputs(
   count: number,
   batchSize = 500,
 ): Promise<ClassifierOutputs> {
+  const [, h, w, c] = classifier.inputs[0].shape as number[];
+  const size = imageSize(classifier.inputs[0].shape);
   let probs = new Float32Array(0);
   let features = new Float32Array(0);
   let classes = 0;
   let featureDim = 0;
   for (let start = 0; start < count; start += batchSize) {
     const n = Math.min(batchSize, count - start);
-    const slice = images.subarray(start * IMAGE_PIXELS, (start + n) * IMAGE_PIXELS);
+    const slice = images.subarray(start * size, (start + n) * size);
     const [p, f] = tf.tidy(() => {
-      const raw = tf.tensor4d(Float32Array.from(slice), [n, 28, 28, 1]);
-      const x = images instanceof Uint8Array ? raw.div(255) : raw; // [n, 28, 28, 1] in [0, 1]
+      const raw = tf.tensor4d(Float32Array.from(slice), [n, h, w, c]);
+      const x = images instanceof Uint8Array ? raw.div(255) : raw; // [n, h, w, c] in [0, 1]
       const out = classifier.apply(x, { training: false }) as tf.Tensor | tf.Tensor[];
       if (!Array.isArray(out) || out.length < 2) {
         throw new Error('classifierOutputs needs a classifier with outputs [logits, features]');
@@ -142,7 +156,7 @@ export function digitHistogram(outputs: ClassifierOutputs, count: number): numbe
 }
 
 /**
- * unitImages [count · 784] in [0, 1] → uint8 pixels floor(255·x), per method.md Morpho step 1,
+ * unitImages [count · 784] in [0, 1] → uint8 pixels floor(255·x), per docs/method.md, Morpho step 1,
  * ready for `measureDigit`.
  */
 export function quantiseUnitImages(unitImages: Float32Array, count: number): Uint8Array {
@@ -201,7 +215,7 @@ export interface GeneratorQuality {
   fidMnist: number;
   /** Samples per digit class, as the mnist-classifier reads them. */
   histogram: number[];
-  /** The samples themselves, unitImages [count · 784], for Morpho or a grid. */
+  /** The samples themselves, unitImages [count · H · W · C], for Morpho or a grid. */
   unitImages: Float32Array;
 }
 

@@ -15,7 +15,7 @@ import {
 } from '../checkpoint';
 import { NonFiniteLossError, SessionStateError } from './errors';
 import { cloneModel } from '../../models/clone';
-import { generateUnitImages } from '../metrics';
+import { generateUnitImages, imageSize } from '../metrics';
 
 /** The target of Eq. 1: direction z_e and threshold t, as computed from the tagged latents. */
 export interface LatentTarget {
@@ -224,7 +224,7 @@ export class UnlearningSession {
     });
   }
 
-  /** A generator's unitImages [b, 28, 28, 1] for z [b, latentDim]. */
+  /** A generator's unitImages [b, H, W, C] for z [b, latentDim]. */
   private render(model: tf.LayersModel, z: tf.Tensor2D, training: boolean): tf.Tensor4D {
     const out = model.apply(z, { training }) as tf.Tensor;
     return toUnitImages(out, this.outputRange) as tf.Tensor4D;
@@ -362,7 +362,7 @@ export class UnlearningSession {
 
   /**
    * unitImages of `latents` [n · latentDim] from the original f or the student g_θ, as
-   * [n · 28 · 28] in [0, 1], generated in batches of `batchSize`.
+   * [n · H · W · C] in [0, 1], generated in batches of `batchSize`.
    */
   async generate(
     which: 'original' | 'student',
@@ -403,7 +403,8 @@ export class UnlearningSession {
   async compositeTargets(latents: Float32Array, batchSize = 256): Promise<Float32Array> {
     this.assertLive();
     const n = latents.length / this.latentDim;
-    const out = new Float32Array(n * 28 * 28);
+    const size = imageSize(this.original.outputs[0].shape);
+    const out = new Float32Array(n * size);
     for (let start = 0; start < n; start += batchSize) {
       const end = Math.min(n, start + batchSize);
       const images = tf.tidy(() => {
@@ -415,7 +416,7 @@ export class UnlearningSession {
         const mask = sim.reshape([-1, 1, 1, 1]);
         return target.mul(mask).add(original.mul(tf.scalar(1).sub(mask)));
       });
-      out.set(await images.data(), start * 28 * 28);
+      out.set(await images.data(), start * size);
       images.dispose();
     }
     return out;
