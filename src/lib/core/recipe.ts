@@ -65,6 +65,20 @@ export class RecipeError extends Error {
   }
 }
 
+/** Indices of the tagged samples, ascending. */
+export function taggedIndices(tags: ArrayLike<number>): number[] {
+  const out: number[] = [];
+  for (let i = 0; i < tags.length; i++) if (tags[i]) out.push(i);
+  return out;
+}
+
+/** A tag array of `count` samples with `indices` set; indices outside [0, count) are dropped. */
+export function tagsFromIndices(indices: readonly number[], count: number): Uint8Array {
+  const tags = new Uint8Array(count);
+  for (const i of indices) if (Number.isInteger(i) && i >= 0 && i < count) tags[i] = 1;
+  return tags;
+}
+
 /** A compact text form of indices: `3,17-19,40` (sorted, each once). */
 export function formatRanges(indices: readonly number[]): string {
   const sorted = [...new Set(indices)].sort((a, b) => a - b);
@@ -271,4 +285,70 @@ export async function targetFingerprint(targetVector: Float32Array): Promise<str
   return Array.from(new Uint8Array(digest).subarray(0, 8), (b) =>
     b.toString(16).padStart(2, '0'),
   ).join('');
+}
+
+/** One value a replay is checked on. */
+export interface ReplayCheck {
+  name: 'threshold' | 'targetVector' | 'tfr' | 'isMnist' | 'fidMnist';
+  expected: number | string;
+  /** What the replay reached; null when it did not measure it. */
+  got: number | string | null;
+  /** Bit for bit the same. */
+  identical: boolean;
+  /** Within the tolerance (identical for t and z_e). */
+  ok: boolean;
+}
+
+/**
+ * How close a replay must come: t and z_e bit for bit (they depend only on the latents, the tags
+ * and the options); the metrics, which depend on training on a given backend, within 2 TFR
+ * points, 2 % of IS_mnist and 5 % of FID_mnist.
+ */
+export const REPLAY_TOLERANCE = { tfr: 0.02, isMnist: 0.02, fidMnist: 0.05 } as const;
+
+/** Checks what a replay reached against a recipe's `expect`; reproduced when every check is ok. */
+export function checkReplay(
+  expect: RecipeExpect,
+  got: Partial<Record<ReplayCheck['name'], number | string | null>>,
+): { reproduced: boolean; checks: ReplayCheck[] } {
+  const checks: ReplayCheck[] = [];
+  for (const name of ['threshold', 'targetVector', 'tfr', 'isMnist', 'fidMnist'] as const) {
+    const expected = expect[name];
+    if (expected === undefined) continue;
+    const value = got[name] ?? null;
+    const identical = value === expected;
+    let ok = identical;
+    if (!ok && typeof value === 'number' && typeof expected === 'number') {
+      if (name === 'tfr') ok = Math.abs(value - expected) <= REPLAY_TOLERANCE.tfr;
+      if (name === 'isMnist' || name === 'fidMnist') {
+        ok = Math.abs(value - expected) <= REPLAY_TOLERANCE[name] * Math.abs(expected);
+      }
+    }
+    checks.push({ name, expected, got: value, identical, ok });
+  }
+  return { reproduced: checks.length > 0 && checks.every((c) => c.ok), checks };
+}
+
+/** A replay's result in one sentence, e.g. for the app's verdict line. */
+export function describeReplay(result: { reproduced: boolean; checks: ReplayCheck[] }): string {
+  const shown = (c: ReplayCheck, v: number | string | null): string => {
+    if (v === null) return 'not measured';
+    if (typeof v === 'string') return v;
+    if (c.name === 'tfr') return `${(100 * v).toFixed(2)} %`;
+    return c.name === 'threshold' ? String(v) : v.toFixed(3);
+  };
+  const names: Record<ReplayCheck['name'], string> = {
+    threshold: 't',
+    targetVector: 'z_e',
+    tfr: 'TFR',
+    isMnist: 'IS_mnist',
+    fidMnist: 'FID_mnist',
+  };
+  const parts = result.checks.map((c) =>
+    c.identical
+      ? `${names[c.name]} identical`
+      : `${names[c.name]} ${shown(c, c.got)} vs ${shown(c, c.expected)}${c.ok ? ' (within tolerance)' : ' (differs)'}`,
+  );
+  if (result.checks.length === 0) return 'The recipe records nothing to compare against.';
+  return `${result.reproduced ? 'Reproduced' : 'Not reproduced'}: ${parts.join('; ')}.`;
 }

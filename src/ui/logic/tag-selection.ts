@@ -30,20 +30,6 @@ export function countTags(tags: ArrayLike<number>): number {
   return n;
 }
 
-/** Indices of the tagged samples, ascending. */
-export function taggedIndices(tags: ArrayLike<number>): number[] {
-  const out: number[] = [];
-  for (let i = 0; i < tags.length; i++) if (tags[i]) out.push(i);
-  return out;
-}
-
-/** A tag array of `count` samples with `indices` set; indices outside [0, count) are dropped. */
-export function tagsFromIndices(indices: readonly number[], count: number): Uint8Array {
-  const tags = new Uint8Array(count);
-  for (const i of indices) if (Number.isInteger(i) && i >= 0 && i < count) tags[i] = 1;
-  return tags;
-}
-
 /**
  * Where focus goes from `index` on key `key` in a grid of `columns` columns holding `count`
  * items; null for keys the grid does not handle. Focus stops at the edges.
