@@ -13,12 +13,20 @@ import {
   runRow,
   type Feature,
   type GeneratorId,
+  type RowConfig,
   type RowResult,
 } from './unlearn-row';
 import { tileGrid } from '../lib/core/grid';
 import { writeGreyPng } from './png';
 import { formatDuration } from './progress-bar';
 import { OPTION_TABLE, optionFromText, resolveOptions, withOption } from '../lib/core/options';
+import {
+  checkReplay,
+  describeReplay,
+  parseRecipe,
+  recipeHash,
+  type Recipe,
+} from '../lib/core/recipe';
 import { plannedSteps } from '../lib/train/unlearn/session';
 
 const RUN_FLAGS = `  --model dcgan-mnist|vae-mnist --feature thickness|slant   which row of the paper
@@ -41,7 +49,10 @@ const OPTION_FLAGS = OPTION_TABLE.map((spec) => {
 }).join('\n');
 
 const USAGE = `Usage: npm run -s unlearn -- --model dcgan-mnist|vae-mnist --feature thickness|slant [flags]
+       npm run -s unlearn -- --recipe '<recipe link or #recipe&…>' [--samples N] [--json]
 ${RUN_FLAGS}
+  --recipe LINK   replay a run of the app (or of this CLI) from its recipe link, and say whether it reproduced
+  --site URL      where the app is served, for the recipe link printed (default http://127.0.0.1:5173/)
 Options of the method (defaults: the paper's MNIST settings, Table 4):
 ${OPTION_FLAGS}`;
 
@@ -90,6 +101,8 @@ const { values } = (() => {
         json: { type: 'boolean' },
         out: { type: 'string' },
         grid: { type: 'string' },
+        recipe: { type: 'string' },
+        site: { type: 'string' },
         help: { type: 'boolean' },
       },
       strict: true,
@@ -103,42 +116,74 @@ if (values.help === true) {
   process.stdout.write(`${USAGE}\n`);
   process.exit(0);
 }
-const model =
-  oneOf<GeneratorId>('model', values.model as string | undefined, ['dcgan-mnist', 'vae-mnist']) ??
-  fail('--model is required.');
-const feature =
-  oneOf<Feature>('feature', values.feature as string | undefined, ['thickness', 'slant']) ??
-  fail('--feature is required.');
 const backendName =
   oneOf('backend', values.backend as string | undefined, ['wasm', 'cpu'] as const) ?? 'wasm';
+const given = values as Record<string, string | boolean | undefined>;
 
-/** The method's options given on the command line, each read and checked by its table row. */
-let options = resolveOptions();
-for (const spec of OPTION_TABLE) {
-  const given = (values as Record<string, string | boolean | undefined>)[spec.cli];
-  if (given === undefined) continue;
-  try {
-    const value = spec.kind === 'flag' ? false : optionFromText(spec, given as string);
-    options = withOption(options, spec.key, value);
-  } catch (e) {
-    fail(`--${spec.cli}: ${(e as Error).message}`);
+/** The row a recipe link describes: its model, grid, tags, feature and every option. */
+function configFromRecipe(link: string): { config: RowConfig; recipe: Recipe } {
+  const usedOptions = OPTION_TABLE.filter((spec) => given[spec.cli] !== undefined);
+  for (const flag of [...usedOptions.map((s) => s.cli), 'model', 'feature', 'pool', 'slant-side']) {
+    if (given[flag] !== undefined) {
+      fail(`--recipe replays a run as it was recorded; leave out --${flag}.`);
+    }
   }
+  let recipe: Recipe;
+  try {
+    recipe = parseRecipe(recipeHash(link));
+  } catch (e) {
+    fail((e as Error).message);
+  }
+  const model = oneOf<GeneratorId>('model', recipe.model, ['dcgan-mnist', 'vae-mnist']);
+  if (model === undefined) fail('The recipe names no model.');
+  if (recipe.feature?.kind !== 'morpho') {
+    fail(
+      "The recipe's feature is judged by a classifier of the app's user; the CLI measures Morpho-MNIST features only.",
+    );
+  }
+  const config = paperRowConfig(model, recipe.feature.feature, recipe.options);
+  config.slantSide = recipe.feature.slantSide;
+  config.poolSize = recipe.count;
+  config.tags = recipe.tags;
+  config.evalSamples = recipe.evalCount ?? config.evalSamples;
+  return { config, recipe };
 }
 
-let config;
-try {
-  config = paperRowConfig(model, feature, options);
-} catch (e) {
-  fail((e as Error).message);
+/** The row the flags describe: a paper row, with the method's options read by their table rows. */
+function configFromFlags(): RowConfig {
+  const model =
+    oneOf<GeneratorId>('model', values.model as string | undefined, ['dcgan-mnist', 'vae-mnist']) ??
+    fail('--model is required.');
+  const feature =
+    oneOf<Feature>('feature', values.feature as string | undefined, ['thickness', 'slant']) ??
+    fail('--feature is required.');
+  let options = resolveOptions();
+  for (const spec of OPTION_TABLE) {
+    const text = given[spec.cli];
+    if (text === undefined) continue;
+    try {
+      const value = spec.kind === 'flag' ? false : optionFromText(spec, text as string);
+      options = withOption(options, spec.key, value);
+    } catch (e) {
+      fail(`--${spec.cli}: ${(e as Error).message}`);
+    }
+  }
+  const config = paperRowConfig(model, feature, options);
+  config.slantSide =
+    oneOf(
+      'slant-side',
+      values['slant-side'] as string | undefined,
+      ['left', 'right', 'abs'] as const,
+    ) ?? 'left';
+  config.poolSize = num('pool', values.pool as string | undefined) ?? config.poolSize;
+  return config;
 }
-config.slantSide =
-  oneOf(
-    'slant-side',
-    values['slant-side'] as string | undefined,
-    ['left', 'right', 'abs'] as const,
-  ) ?? 'left';
-config.poolSize = num('pool', values.pool as string | undefined) ?? config.poolSize;
+
+const replaying = typeof values.recipe === 'string' ? configFromRecipe(values.recipe) : null;
+const config = replaying?.config ?? configFromFlags();
 config.evalSamples = num('samples', values.samples as string | undefined) ?? config.evalSamples;
+const { model, feature } = config;
+const site = (values.site as string | undefined) ?? 'http://127.0.0.1:5173/';
 
 const log = (line: string): void => void process.stderr.write(`${line}\n`);
 const backend = await initNodeBackend(backendName);
@@ -177,6 +222,16 @@ const gridPath =
 if (gridPath !== undefined) writeBeforeAfter(gridPath, preview);
 await engine.dispose();
 
+const link = `${site.replace(/#.*$/, '')}${result.recipe}`;
+const replay =
+  replaying === null
+    ? null
+    : (() => {
+        const reached = parseRecipe(result.recipe).expect;
+        const check = checkReplay(replaying.recipe.expect, reached);
+        return { ...check, verdict: describeReplay(check) };
+      })();
+
 if (values.json === true) {
   const {
     model: m,
@@ -190,10 +245,12 @@ if (values.json === true) {
     fidMnist,
   } = result;
   process.stdout.write(
-    `${JSON.stringify({ model: m, feature: f, config: c, seconds, backend: b, rocAuc, targetFeatureRatio, isMnist, fidMnist, details: result })}\n`,
+    `${JSON.stringify({ model: m, feature: f, config: c, seconds, backend: b, rocAuc, targetFeatureRatio, isMnist, fidMnist, recipe: link, replay, details: result })}\n`,
   );
 } else {
   process.stdout.write(table(result));
+  process.stdout.write(`\nRecipe (opens this run in the app, which replays it): ${link}\n`);
+  if (replay !== null) process.stdout.write(`${replay.verdict}\n`);
   if (gridPath !== undefined)
     process.stdout.write(`\nBefore (left) and after (right), same latents: ${gridPath}\n`);
 }

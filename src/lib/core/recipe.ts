@@ -140,7 +140,11 @@ export function formatRecipe(recipe: Recipe): string {
   for (const [k, v] of Object.entries(recipe.expect)) {
     if (v !== undefined) p.set(`expect.${k}`, String(v));
   }
-  return `#recipe&${p.toString()}`;
+  // Commas stay as they are (URLSearchParams would write %2C): tag lists are mostly commas.
+  const pairs = [...p.entries()].map(
+    ([k, v]) => `${encodeURIComponent(k)}=${encodeURIComponent(v).replace(/%2C/g, ',')}`,
+  );
+  return `#recipe&${pairs.join('&')}`;
 }
 
 function integer(p: URLSearchParams, key: string, min: number, max: number): number {

@@ -1,7 +1,12 @@
 import * as tf from '@tensorflow/tfjs';
 import type { UnlearnOptions } from '../core/options';
 import { modelFromBytes, modelToBytes } from '../models/bytes';
-import { classifierOutputs, generateUnitImages, type ClassifierOutputs } from '../train/metrics';
+import {
+  classifierOutputs,
+  generateUnitImages,
+  oneLogitPerImage,
+  type ClassifierOutputs,
+} from '../train/metrics';
 import { pgdAttack, type AttackOptions, type AttackResult } from '../train/attack';
 import { generatorSelfTest, runSelfTest, type SelfTestResult } from './self-test';
 import type { BackendChoice, BackendName } from './backend-request';
@@ -108,7 +113,15 @@ export class LocalEngine implements UnlearningEngine {
   }
 
   async mnistOutputs(unitImages: Float32Array, count: number): Promise<ClassifierOutputs> {
-    return classifierOutputs(this.requireClassifier('mnist'), unitImages, count, 250);
+    return classifierOutputs(this.requireClassifier('mnist'), unitImages, count, 500);
+  }
+
+  async classifierLogits(
+    role: ClassifierRole,
+    unitImages: Float32Array,
+    count: number,
+  ): Promise<Float32Array> {
+    return oneLogitPerImage(this.requireClassifier(role), unitImages, count, 250);
   }
 
   async loadImported(bytes: GeneratorBytes): Promise<void> {

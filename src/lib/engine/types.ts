@@ -24,8 +24,11 @@ export type {
 /** Which generator: f, the session's g_θ, or a g_θ imported from a file. */
 export type GeneratorRole = 'original' | 'student' | 'imported';
 
-/** Which classifier: the MNIST digit classifier (IS/FID_mnist) or a feature classifier h_a / h_b. */
-export type ClassifierRole = 'mnist' | 'featureA' | 'featureB';
+/**
+ * Which classifier: the MNIST digit classifier (IS/FID_mnist), the feature classifiers h_a / h_b
+ * of the attack, or `feature`: the one that says what counts as the feature (a user's own).
+ */
+export type ClassifierRole = 'mnist' | 'featureA' | 'featureB' | 'feature';
 
 /** A generator as bytes: what `models/<id>/` holds, or what the app keeps in IndexedDB. */
 export interface GeneratorSource {
@@ -95,6 +98,12 @@ export interface UnlearningEngine {
   loadClassifier(role: ClassifierRole, bytes: GeneratorBytes): Promise<void>;
   /** Softmax probabilities and penultimate features of unitImages [count · 784]. */
   mnistOutputs(unitImages: Float32Array, count: number): Promise<ClassifierOutputs>;
+  /** Logits [count] of a one-logit classifier (`[H, W, C] → logit`) on unitImages. */
+  classifierLogits(
+    role: ClassifierRole,
+    unitImages: Float32Array,
+    count: number,
+  ): Promise<Float32Array>;
   /**
    * Loads a g_θ from a file to compare against f. Throws with a clear message when its latent
    * size or output shape differs from f's, or a weight is NaN or infinite.

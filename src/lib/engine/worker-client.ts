@@ -91,6 +91,13 @@ export class WorkerEngine implements UnlearningEngine {
   mnistOutputs(unitImages: Float32Array, count: number): Promise<ClassifierOutputs> {
     return this.call('mnistOutputs', [unitImages, count]);
   }
+  classifierLogits(
+    role: ClassifierRole,
+    unitImages: Float32Array,
+    count: number,
+  ): Promise<Float32Array> {
+    return this.call('classifierLogits', [role, unitImages, count]);
+  }
   loadImported(bytes: GeneratorBytes): Promise<void> {
     return this.call('loadImported', [bytes]);
   }

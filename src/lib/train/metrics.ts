@@ -1,22 +1,28 @@
 import * as tf from '@tensorflow/tfjs';
-import { frechetDistance, gaussianStats, type GaussianStatsValue } from '../core/fid';
-import { inceptionScore } from '../core/inception-score';
-import {
-  hasFeature,
-  quantiseUnitImage,
-  type MorphoFeature,
-  type MorphoMeasures,
-  type MorphoThresholds,
-  type SlantSide,
-} from '../core/morpho/index';
 import { sampleLatents } from '../core/rng';
 import { toUnitImages, type OutputRange } from '../models/image-range';
+import {
+  digitHistogram,
+  fidMnist,
+  isMnist,
+  type ClassifierOutputs,
+  type GaussianStats,
+} from '../eval/scores';
 
-/** Mean and covariance of a feature set, as `gaussianStats` makes them. */
-export type GaussianStats = GaussianStatsValue;
-
-/** Pixels of one 28×28 MNIST image. */
-export const IMAGE_PIXELS = 784;
+// The pure numbers live in eval/scores (no TF.js, so the page can use them); they are re-exported
+// here for the trainers and the CLI, which read them next to the functions that need TF.js.
+export {
+  accuracy,
+  digitHistogram,
+  featureStats,
+  fidMnist,
+  isMnist,
+  MNIST_PIXELS as IMAGE_PIXELS,
+  quantiseUnitImages,
+  targetFeatureRatio,
+  type ClassifierOutputs,
+  type GaussianStats,
+} from '../eval/scores';
 
 /** Values per image of a model's single image output or input `[batch, H, W, C]`: H·W·C. */
 export function imageSize(shape: readonly (number | null)[]): number {
@@ -55,16 +61,6 @@ export async function generateUnitImages(
     unit.dispose();
   }
   return out;
-}
-
-/** The mnist-classifier's view of a set of images. */
-export interface ClassifierOutputs {
-  /** Softmax probabilities [count · classes]. */
-  probs: Float32Array;
-  classes: number;
-  /** Penultimate features [count · featureDim]. */
-  features: Float32Array;
-  featureDim: number;
 }
 
 /**
@@ -111,102 +107,38 @@ export async function classifierOutputs(
 }
 
 /**
- * IS_mnist: the Inception Score formula exp(E_x KL(p(y|x) ‖ p(y))) (Salimans et al. 2016) on the
- * mnist-classifier's softmax instead of Inception's, mean ± std over `splits` splits.
- * Ranges from 1 to 10 (the number of digit classes).
+ * The logit of a one-logit classifier (`[H, W, C] → [1]`, the first output when it has several)
+ * for each of `count` unitImages of its input shape, in inference mode and in batches: [count].
  */
-export function isMnist(
-  outputs: ClassifierOutputs,
+export async function oneLogitPerImage(
+  classifier: tf.LayersModel,
+  unitImages: Float32Array,
   count: number,
-  splits = 10,
-): { mean: number; std: number } {
-  return inceptionScore(outputs.probs, count, outputs.classes, splits);
-}
-
-/** Gaussian statistics of the mnist-classifier features of `count` images. */
-export function featureStats(outputs: ClassifierOutputs, count: number): GaussianStats {
-  return gaussianStats(outputs.features, count, outputs.featureDim);
-}
-
-/**
- * FID_mnist: the Fréchet distance (Heusel et al. 2017) between Gaussians fitted to the
- * mnist-classifier's penultimate features of the generated images and of the reference set
- * (the MNIST test set). 0 for identical statistics; lower is better.
- */
-export function fidMnist(
-  outputs: ClassifierOutputs,
-  count: number,
-  reference: GaussianStats,
-): number {
-  return frechetDistance(featureStats(outputs, count), reference);
-}
-
-/** How many of the `count` images the classifier puts in each class (argmax of `probs`). */
-export function digitHistogram(outputs: ClassifierOutputs, count: number): number[] {
-  const { probs, classes } = outputs;
-  const histogram = new Array<number>(classes).fill(0);
-  for (let i = 0; i < count; i++) {
-    let best = 0;
-    for (let c = 1; c < classes; c++) {
-      if (probs[i * classes + c] > probs[i * classes + best]) best = c;
-    }
-    histogram[best]++;
-  }
-  return histogram;
-}
-
-/**
- * unitImages [count · 784] in [0, 1] → uint8 pixels floor(255·x), per docs/method.md, Morpho step 1,
- * ready for `measureDigit`.
- */
-export function quantiseUnitImages(unitImages: Float32Array, count: number): Uint8Array {
-  const out = new Uint8Array(count * IMAGE_PIXELS);
-  for (let i = 0; i < count; i++) {
-    out.set(
-      quantiseUnitImage(unitImages.subarray(i * IMAGE_PIXELS, (i + 1) * IMAGE_PIXELS)),
-      i * IMAGE_PIXELS,
+  batchSize = 250,
+): Promise<Float32Array> {
+  const [, h, w, c] = classifier.inputs[0].shape as number[];
+  const size = imageSize(classifier.inputs[0].shape);
+  if (unitImages.length !== count * size) {
+    throw new Error(
+      `The classifier reads ${h}×${w}×${c} images; got ${unitImages.length / Math.max(1, count)} values per image.`,
     );
   }
-  return out;
-}
-
-/**
- * Target feature ratio (paper, § Evaluation Metric): the share, in [0, 1], of measured samples
- * that show `feature` (thickness above the training set's 90th percentile; slant beyond the
- * 10th / 90th percentile on `slantSide`).
- */
-export function targetFeatureRatio(
-  measures: readonly MorphoMeasures[],
-  thresholds: MorphoThresholds,
-  feature: MorphoFeature,
-  slantSide: SlantSide = 'left',
-): number {
-  if (measures.length === 0) return 0;
-  let shown = 0;
-  for (const m of measures) if (hasFeature(m, thresholds, feature, slantSide)) shown++;
-  return shown / measures.length;
-}
-
-/** Share of `count` rows whose argmax (or, with one column, logit > 0) equals the label. */
-export function accuracy(
-  logits: Float32Array,
-  labels: ArrayLike<number>,
-  count: number,
-  classes: number,
-): number {
-  let right = 0;
-  for (let i = 0; i < count; i++) {
-    let predicted: number;
-    if (classes === 1) {
-      predicted = logits[i] > 0 ? 1 : 0;
-    } else {
-      predicted = 0;
-      for (let c = 1; c < classes; c++)
-        if (logits[i * classes + c] > logits[i * classes + predicted]) predicted = c;
-    }
-    if (predicted === labels[i]) right++;
+  const out = new Float32Array(count);
+  for (let start = 0; start < count; start += batchSize) {
+    const n = Math.min(batchSize, count - start);
+    const logits = tf.tidy(() => {
+      const x = tf.tensor4d(unitImages.subarray(start * size, (start + n) * size), [n, h, w, c]);
+      const y = classifier.apply(x, { training: false }) as tf.Tensor | tf.Tensor[];
+      const first = Array.isArray(y) ? y[0] : y;
+      if (first.size !== n) {
+        throw new Error('The classifier must give one logit per image (output [batch, 1]).');
+      }
+      return first.reshape([n]);
+    });
+    out.set((await logits.data()) as Float32Array, start);
+    logits.dispose();
   }
-  return count === 0 ? 0 : right / count;
+  return out;
 }
 
 /** What {@link generatorQuality} measures. */

@@ -1,11 +1,15 @@
 import type { TargetDiagnostics } from '../../lib/train/unlearn/target';
-import { projection } from '../../lib/core/target-vector';
-import { rocAuc } from '../../lib/core/roc';
-import { featureFlags } from '../workers/morpho-client';
-import { PRESETS } from './tag-step.svelte';
+import { streamLatents } from '../../lib/core/seed-streams';
+import { judge } from '../../lib/eval/judge';
 import type { Playground } from './playground.svelte';
 
-/** Step 4: z_e and t from the tags, their diagnostics, the ROC-AUC, and a latent walk along z_e. */
+/** Fresh evaluation samples the inspector's ROC-AUC is measured on. */
+export const INSPECT_SAMPLES = 500;
+
+/**
+ * Step 4: z_e and t from the tags, their diagnostics, the ROC-AUC of the projection against the
+ * feature measure on fresh samples (as Table 5), and a latent walk along z_e.
+ */
 export class Inspector {
   target: TargetDiagnostics | null = $state.raw(null);
   error: string | null = $state(null);
@@ -16,18 +20,13 @@ export class Inspector {
 
   constructor(private readonly app: Playground) {}
 
-  /** z_e, t and their diagnostics, ROC-AUC against the Morpho measure, and a latent walk. */
+  /** z_e, t and their diagnostics, the out-of-sample ROC-AUC, and a latent walk. */
   async inspect(): Promise<void> {
     const engine = this.app.host.engine;
     const board = this.app.tags.board;
-    this.error = null;
-    this.target = null;
-    this.walk = null;
-    this.featureAuc = null;
-    this.featureAucNote = null;
-    const latents = board.allLatents();
+    this.clear();
     try {
-      this.target = await engine.findTarget(latents, board.tags, this.app.run.options);
+      this.target = await engine.findTarget(board.allLatents(), board.tags, this.app.run.options);
     } catch (error) {
       this.error = `${(error as Error).message} Your tags are kept; tag some more and try again.`;
       return;
@@ -42,14 +41,29 @@ export class Inspector {
       for (let d = 0; d < dim; d++) walk[i * dim + d] = base[d] + (k * zE[d]) / norm;
     });
     this.walk = await engine.generate(walk);
-    const images = await engine.generate(latents);
-    const measures = await this.app.morpho.measure(images, board.count);
-    const flags = featureFlags(measures, board.count, PRESETS[this.app.tags.feature]);
-    const shown = flags.reduce((a, b) => a + b, 0);
-    if (shown === 0 || shown === flags.length) {
-      this.featureAucNote = `n/a: the measure finds the feature in ${shown} of ${flags.length} samples`;
+    const labeler = this.app.tags.labeler();
+    if (labeler === null) {
+      this.featureAucNote =
+        'n/a: no measure of the feature (pick one in step 3, or judge by eye in step 6)';
+      return;
+    }
+    const judged = await judge({
+      engine,
+      roles: ['original'],
+      latents: streamLatents(board.seed, 'evaluation', INSPECT_SAMPLES, dim),
+      count: INSPECT_SAMPLES,
+      latentDim: dim,
+      labeler,
+      quality: null,
+      target: this.target,
+      floor: false,
+      attack: null,
+    });
+    const shown = judged.generators[0].tfr ?? 0;
+    if (judged.auc === null) {
+      this.featureAucNote = `n/a: the measure finds the feature in ${Math.round(shown * INSPECT_SAMPLES)} of ${INSPECT_SAMPLES} fresh samples`;
     } else {
-      this.featureAuc = rocAuc(projection(latents, dim, zE), flags);
+      this.featureAuc = judged.auc;
     }
   }
 

@@ -1,12 +1,13 @@
 import type { BackendName } from '../../lib/engine/types';
 import { backendRequestFromSearch } from '../../lib/engine/backend-request';
 import { streamLatents } from '../../lib/core/seed-streams';
+import { isMnistShape } from '../../lib/models/image-shape';
 import { MorphoClient } from '../workers/morpho-client';
 import { tagsFromIndices } from '../../lib/core/recipe';
 import { getState, setState } from './storage';
 import { EngineHost } from './engine-host.svelte';
 import { ModelLibrary } from './model-library.svelte';
-import { PRESETS, TagStep } from './tag-step.svelte';
+import { PRESETS, TagStep, type FeatureKey } from './tag-step.svelte';
 import { Inspector } from './inspector.svelte';
 import { PREVIEW_COUNT, RunStep } from './run-step.svelte';
 import { JudgeStep } from './judge-step.svelte';
@@ -31,6 +32,13 @@ export class Playground {
   status = $state('Starting the engine…');
   error: string | null = $state(null);
   warning: string | null = $state(null);
+
+  /** Which classifiers the engine holds: MNIST (IS/FID_mnist), h_a and h_b, a user's own. */
+  classifiers: { mnist: boolean; attack: boolean; feature: string | null } = $state({
+    mnist: false,
+    attack: false,
+    feature: null,
+  });
 
   readonly host = new EngineHost((message) => this.onCrash(message));
   readonly library = new ModelLibrary((message) => (this.warning = message));
@@ -105,6 +113,7 @@ export class Playground {
       await board.open(id, this.library.entry?.latentDim ?? 0, this.run.options.seed, count);
       if (recipe !== null) board.setAll(tagsFromIndices(recipe.tags, count), false);
       this.inspector.clear();
+      this.tags.fitChoice();
       await this.tags.showPage(0);
       this.stage = 'ready';
       this.status = `${id} is ready on ${this.host.backend?.name}. Tag the samples that show the feature.`;
@@ -127,20 +136,43 @@ export class Playground {
 
   /** Loads the judge's classifiers when the site ships them; missing ones only hide a metric. */
   private async loadClassifiers(): Promise<void> {
-    const feature = PRESETS[this.tags.feature].feature;
-    const wanted: [string, 'mnist' | 'featureA' | 'featureB'][] = [
-      ['mnist-classifier', 'mnist'],
-      [`feature-${feature}-a`, 'featureA'],
-      [`feature-${feature}-b`, 'featureB'],
-    ];
-    for (const [id, role] of wanted) {
-      try {
-        const bytes = await this.library.classifierBytes(id);
-        if (bytes !== null) await this.host.engine.loadClassifier(role, bytes);
-      } catch (error) {
-        this.warning = `${id} could not be loaded (${errorText(error)}); the metrics that need it are hidden.`;
-      }
+    this.classifiers.mnist = isMnistShape(this.library.shape)
+      ? await this.loadClassifier('mnist-classifier', 'mnist')
+      : false;
+    await this.loadAttackClassifiers();
+  }
+
+  /** h_a and h_b of the chosen Morpho feature, for the attack; only for MNIST-shaped generators. */
+  private async loadAttackClassifiers(): Promise<void> {
+    const preset = this.tags.preset;
+    this.classifiers.attack =
+      preset !== null &&
+      isMnistShape(this.library.shape) &&
+      (await this.loadClassifier(`feature-${preset.feature}-a`, 'featureA')) &&
+      (await this.loadClassifier(`feature-${preset.feature}-b`, 'featureB'));
+  }
+
+  /** Loads shipped classifier `id` into the engine as `role`; false when it is not shipped or fails. */
+  private async loadClassifier(
+    id: string,
+    role: 'mnist' | 'featureA' | 'featureB',
+  ): Promise<boolean> {
+    try {
+      const bytes = await this.library.classifierBytes(id);
+      if (bytes === null) return false;
+      await this.host.engine.loadClassifier(role, bytes);
+      return true;
+    } catch (error) {
+      this.warning = `${id} could not be loaded (${errorText(error)}); the metrics that need it are hidden.`;
+      return false;
     }
+  }
+
+  /** Chooses what counts as the feature; the attack's classifiers follow a Morpho feature. */
+  async setFeature(key: FeatureKey): Promise<void> {
+    this.tags.feature = key;
+    this.inspector.clear();
+    if (this.library.modelId !== null) await this.loadAttackClassifiers();
   }
 
   /** Restarts the engine on `backend` and loads the chosen model again (after a lost GPU). */

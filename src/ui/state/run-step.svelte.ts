@@ -9,9 +9,8 @@ import {
   type OptionValue,
   type UnlearnOptions,
 } from '../../lib/core/options';
-import { featureRatio } from '../workers/morpho-client';
+import { shareOf } from '../../lib/eval/scores';
 import { getState, setState } from './storage';
-import { PRESETS } from './tag-step.svelte';
 import type { Playground } from './playground.svelte';
 
 /** Number of fixed latents in the live before/after grids. */
@@ -219,9 +218,9 @@ export class RunStep {
   }
 
   private async updateRunningTfr(step: number): Promise<void> {
-    if (this.preview === null) return;
-    const measures = await this.app.morpho.measure(this.preview.student, PREVIEW_COUNT);
-    const value = featureRatio(measures, PREVIEW_COUNT, PRESETS[this.app.tags.feature]);
+    const labeler = this.app.tags.labeler();
+    if (this.preview === null || labeler === null) return;
+    const value = shareOf(await labeler.labels(this.preview.student, PREVIEW_COUNT));
     this.view = {
       ...this.view,
       tfr: [...this.view.tfr.filter((t) => t.step !== step), { step, value }],

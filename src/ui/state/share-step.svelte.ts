@@ -1,7 +1,12 @@
-import { formatRecipe, isRecipeHash, parseRecipe, type Recipe } from '../../lib/core/recipe';
+import {
+  formatRecipe,
+  isRecipeHash,
+  parseRecipe,
+  targetFingerprint,
+  type Recipe,
+} from '../../lib/core/recipe';
 import { packContainer, unpackContainer, type ContainerManifest } from '../logic/container';
 import { taggedIndices } from '../../lib/core/recipe';
-import { PRESETS } from './tag-step.svelte';
 import type { Playground } from './playground.svelte';
 
 /** App version written into exports. */
@@ -41,11 +46,10 @@ export class ShareStep {
     const model = await app.host.engine.exportStudent();
     const weightsFile = entry.files.find((f) => f.path.endsWith('.bin'));
     const metrics: Record<string, number> = {};
-    const judged = app.judge.judged;
-    if (judged?.student) {
-      metrics.tfr = judged.student.tfr;
-      metrics.tfrOriginal = judged.original.tfr;
-    }
+    const student = app.judge.scores('student');
+    const original = app.judge.scores('original');
+    if (student?.tfr != null) metrics.tfr = student.tfr;
+    if (original?.tfr != null) metrics.tfrOriginal = original.tfr;
     const bytes = await packContainer(model, {
       app: { name: 'unlearning-playground', version: APP_VERSION },
       // eslint-disable-next-line svelte/prefer-svelte-reactivity
@@ -90,21 +94,34 @@ export class ShareStep {
     }
   }
 
-  /** The recipe link of the current tags and settings (with the TFR reached, once judged). */
-  recipeLink(): string {
+  /** The recipe link of the current tags and settings (with what the run reached, once judged). */
+  async recipeLink(): Promise<string> {
     const { app } = this;
     const expect: Recipe['expect'] = {};
     const judged = app.judge.judged;
-    if (judged?.student) expect.tfr = Number(judged.student.tfr.toFixed(4));
-    const preset = PRESETS[app.tags.feature];
+    const student = app.judge.scores('student');
+    if (student?.tfr != null) expect.tfr = student.tfr;
+    if (student?.isMnist != null) expect.isMnist = student.isMnist.mean;
+    if (student?.fidMnist != null) expect.fidMnist = student.fidMnist;
+    const target = app.inspector.target;
+    if (target !== null) {
+      expect.threshold = target.threshold;
+      expect.targetVector = await targetFingerprint(target.targetVector);
+    }
+    const preset = app.tags.preset;
     const options = app.run.options;
     const hash = formatRecipe({
       model: app.library.modelId ?? '',
       count: app.tags.board.count,
       tags: taggedIndices(app.tags.board.tags),
-      feature: { kind: 'morpho', feature: preset.feature, slantSide: preset.slantSide },
+      feature:
+        preset !== null
+          ? { kind: 'morpho', feature: preset.feature, slantSide: preset.slantSide }
+          : app.tags.feature === 'classifier'
+            ? { kind: 'classifier' }
+            : null,
       options: { ...options, steps: options.steps ?? Math.max(1, app.run.view.step) },
-      evalCount: judged === null ? null : app.judge.count,
+      evalCount: judged === null ? null : judged.count,
       expect,
     });
     return `${location.origin}${location.pathname}${location.search}${hash}`;

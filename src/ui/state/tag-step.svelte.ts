@@ -1,21 +1,64 @@
 import { TagBoard } from './tag-board.svelte';
-import { featureFlags, type FeatureChoice } from '../workers/morpho-client';
+import { morphoLabeler, type FeatureChoice } from '../workers/morpho-client';
+import { classifierLabeler, type FeatureLabeler } from '../../lib/eval/judge';
+import { isMnistShape } from '../../lib/models/image-shape';
 import type { Playground } from './playground.svelte';
 
-/** Presets: the features of the paper's MNIST experiments. */
-export const PRESETS: Readonly<Record<string, FeatureChoice & { label: string }>> = {
+/** Presets: the features of the paper's MNIST experiments, measured by Morpho-MNIST. */
+export const PRESETS: Readonly<Record<'thick' | 'left', FeatureChoice & { label: string }>> = {
   thick: { feature: 'thickness', slantSide: 'left', label: 'thick strokes' },
   left: { feature: 'slant', slantSide: 'left', label: 'left slant' },
 };
 
+/** What counts as the feature: a Morpho preset, the user's feature classifier, or only the tags. */
+export type FeatureKey = keyof typeof PRESETS | 'classifier' | 'tags';
+
 /** Step 3: the tagging grid, the feature being tagged, and "tag for me" (a simulated person). */
 export class TagStep {
   readonly board = new TagBoard();
-  feature: keyof typeof PRESETS = $state('thick');
+  feature: FeatureKey = $state('thick');
   /** What "tag for me" is doing, or null when idle. */
   tagging: string | null = $state(null);
 
   constructor(private readonly app: Playground) {}
+
+  /** The features this generator can be measured by: Morpho on 28×28 greyscale, a classifier. */
+  get choices(): { key: FeatureKey; label: string }[] {
+    const out: { key: FeatureKey; label: string }[] = [];
+    if (isMnistShape(this.app.library.shape)) {
+      for (const [key, p] of Object.entries(PRESETS)) {
+        out.push({ key: key as FeatureKey, label: `${p.label} (Morpho-MNIST)` });
+      }
+    }
+    const name = this.app.classifiers.feature;
+    if (name !== null)
+      out.push({ key: 'classifier', label: `${name} (your classifier, logit > 0)` });
+    out.push({ key: 'tags', label: 'only my tags (no measure: I count it myself)' });
+    return out;
+  }
+
+  /** The Morpho preset of the chosen feature, or null. */
+  get preset(): (FeatureChoice & { label: string }) | null {
+    return this.feature === 'thick' || this.feature === 'left' ? PRESETS[this.feature] : null;
+  }
+
+  /** The measure of the chosen feature for "tag for me" and the judge; null: none. */
+  labeler(): FeatureLabeler | null {
+    const preset = this.preset;
+    if (preset !== null && isMnistShape(this.app.library.shape)) {
+      return morphoLabeler(this.app.morpho, preset);
+    }
+    const name = this.app.classifiers.feature;
+    if (this.feature === 'classifier' && name !== null) {
+      return classifierLabeler(this.app.host.engine, 'feature', name);
+    }
+    return null;
+  }
+
+  /** Picks the first available feature when the chosen one does not fit the generator. */
+  fitChoice(): void {
+    if (!this.choices.some((c) => c.key === this.feature)) this.feature = this.choices[0].key;
+  }
 
   /** Shows page `page` of the grid, generating its images. */
   async showPage(page: number): Promise<void> {
@@ -27,17 +70,19 @@ export class TagStep {
     );
   }
 
-  /** "Tag for me": the Morpho-MNIST measure plays a person and tags every sample of the grid. */
+  /** "Tag for me": the chosen measure plays a person and tags every sample of the grid. */
   async tagForMe(): Promise<void> {
-    const engine = this.app.host.engine;
+    const labeler = this.labeler();
+    if (labeler === null) return;
     const count = this.board.count;
     this.tagging = `Generating ${count} samples…`;
     try {
-      const images = await engine.generate(this.board.allLatents());
-      const measures = await this.app.morpho.measure(images, count, (done) => {
-        this.tagging = `Measuring with Morpho-MNIST: ${done} / ${count}…`;
+      const images = await this.app.host.engine.generate(this.board.allLatents());
+      this.tagging = `Measuring with ${labeler.name}…`;
+      const labels = await labeler.labels(images, count, (done) => {
+        this.tagging = `Measuring with ${labeler.name}: ${done} / ${count}…`;
       });
-      this.board.setAll(featureFlags(measures, count, PRESETS[this.feature]), true);
+      this.board.setAll(labels, true);
     } catch (error) {
       this.app.error = (error as Error).message;
     } finally {
