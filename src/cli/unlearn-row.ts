@@ -132,6 +132,9 @@ export interface RowRun {
   engine: LocalEngine;
   /** unitImages [P · 784] of the same latents before and after, and their sim flags. */
   preview: { original: Float32Array; student: Float32Array; flagged: Uint8Array };
+  /** z_e, t and their diagnostics; the tags the target was found from. */
+  target: TargetDiagnostics;
+  isPositive: Uint8Array;
 }
 
 /** The manifest entry of a shipped model; throws a clear error when it is missing. */
@@ -330,5 +333,5 @@ export async function runRow(
       fidMnist: unlearned.fidMnist,
     }),
   };
-  return { result, engine, preview };
+  return { result, engine, preview, target, isPositive };
 }

@@ -7,8 +7,14 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
+import { unzipSync } from 'fflate';
 import { initNodeBackend } from './tf-backend';
+import { taggedIndices } from '../lib/core/recipe';
+import { packUnlearnedZip } from '../lib/share/unlearned-zip';
+import { PROVENANCE_FORMAT, PROVENANCE_VERSION } from '../lib/share/provenance';
+import { APP_VERSION } from '../lib/share/version';
 import {
+  modelEntry,
   paperRowConfig,
   runRow,
   type Feature,
@@ -192,7 +198,7 @@ log(
 );
 
 let lastDraw = 0;
-const { result, engine, preview } = await runRow(config, {
+const { result, engine, preview, target, isPositive } = await runRow(config, {
   log,
   onProgress: (p) => {
     const now = performance.now();
@@ -209,13 +215,40 @@ const { result, engine, preview } = await runRow(config, {
 });
 if (process.stderr.isTTY) process.stderr.write('\n');
 
-if (values.out !== undefined) {
-  const { modelJson, weights } = await engine.exportStudent();
-  mkdirSync(values.out, { recursive: true });
-  writeFileSync(join(values.out, 'model.json'), JSON.stringify(modelJson));
-  writeFileSync(join(values.out, 'weights.bin'), new Uint8Array(weights));
-  writeFileSync(join(values.out, 'result.json'), JSON.stringify(result, null, 2));
-  log(`Saved the unlearned generator to ${values.out}/`);
+if (typeof values.out === 'string') {
+  const dir = values.out;
+  const zip = await packUnlearnedZip(await engine.exportStudent(), {
+    format: PROVENANCE_FORMAT,
+    version: PROVENANCE_VERSION,
+    app: { name: 'unlearning-playground-cli', version: APP_VERSION },
+    createdAt: new Date().toISOString(),
+    base: {
+      id: model,
+      sha256: modelEntry(model).files.find((f) => f.path.endsWith('.bin'))?.sha256 ?? '',
+    },
+    count: config.poolSize,
+    tags: taggedIndices(isPositive),
+    targetVector: Array.from(target.targetVector),
+    threshold: target.threshold,
+    options: config.options,
+    feature: { kind: 'morpho', feature, slantSide: config.slantSide },
+    steps: plannedSteps(config.options, config.poolSize),
+    metrics: {
+      tfr: result.targetFeatureRatio.unlearned,
+      tfrOriginal: result.targetFeatureRatio.original,
+      isMnist: result.isMnist.unlearned,
+      fidMnist: result.fidMnist.unlearned,
+      evalCount: config.evalSamples,
+    },
+    backend: backendName,
+  });
+  mkdirSync(dir, { recursive: true });
+  const name = `${model}-unlearned.zip`;
+  writeFileSync(join(dir, name), zip);
+  // The same two files unpacked, for `tf.loadLayersModel` from a folder.
+  for (const [file, bytes] of Object.entries(unzipSync(zip))) writeFileSync(join(dir, file), bytes);
+  writeFileSync(join(dir, 'result.json'), JSON.stringify(result, null, 2));
+  log(`Saved the unlearned generator to ${dir}/${name} (and unpacked: model.json, weights.bin).`);
 }
 const gridPath =
   values.grid ?? (values.json === true ? undefined : `${model}-${feature}-before-after.png`);

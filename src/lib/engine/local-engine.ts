@@ -20,6 +20,12 @@ import {
 } from '../train/unlearn/session';
 import { SessionStateError } from '../train/unlearn/errors';
 import { shapeText } from '../models/image-shape';
+import {
+  buildFeatureClassifier,
+  buildUserModel,
+  inspectGenerator,
+  type GeneratorReport,
+} from '../models/inspect';
 import type {
   ClassifierRole,
   EngineInfo,
@@ -106,6 +112,16 @@ export class LocalEngine implements UnlearningEngine {
     return results;
   }
 
+  async inspectGenerator(bytes: GeneratorBytes): Promise<GeneratorReport> {
+    return inspectGenerator(bytes);
+  }
+
+  async loadFeatureClassifier(bytes: GeneratorBytes): Promise<void> {
+    const model = await buildFeatureClassifier(bytes, this.requireImageShape());
+    this.classifiers.get('feature')?.dispose();
+    this.classifiers.set('feature', model);
+  }
+
   async loadClassifier(role: ClassifierRole, bytes: GeneratorBytes): Promise<void> {
     const model = await modelFromBytes(bytes.modelJson, bytes.weights);
     this.classifiers.get(role)?.dispose();
@@ -126,7 +142,7 @@ export class LocalEngine implements UnlearningEngine {
 
   async loadImported(bytes: GeneratorBytes): Promise<void> {
     const { source } = this.requireGenerator();
-    const model = await modelFromBytes(bytes.modelJson, bytes.weights);
+    const model = await buildUserModel(bytes);
     try {
       const inDim = model.inputs[0].shape[1];
       const outShape = model.outputs[0].shape.slice(1).join('×');

@@ -10,8 +10,10 @@ import type { ClassifierOutputs } from '../train/metrics';
 import type { AttackOptions, AttackResult } from '../train/attack';
 import type { BackendChoice, BackendName } from './backend-request';
 import type { SelfTestResult } from './self-test';
+import type { GeneratorReport } from '../models/inspect';
 
 export type {
+  GeneratorReport,
   AttackOptions,
   AttackResult,
   BackendChoice,
@@ -94,6 +96,15 @@ export interface UnlearningEngine {
   ): Promise<BackendChoice>;
   /** Known-answer checks of the backend, then forward and gradient of the loaded generator. */
   selfTest(): Promise<SelfTestResult[]>;
+  /**
+   * Checks a user's generator (builds it, reads its latent size and image shape, its weights
+   * and a few of its samples) and says what it is; keeps nothing loaded.
+   *
+   * @throws ModelCheckError with a plain reason.
+   */
+  inspectGenerator(bytes: GeneratorBytes): Promise<GeneratorReport>;
+  /** Loads a user's feature classifier `[H, W, C] → logit` for the loaded generator's images. */
+  loadFeatureClassifier(bytes: GeneratorBytes): Promise<void>;
   /** Loads a classifier (model.json + weights.bin bytes) for evaluation or the attack. */
   loadClassifier(role: ClassifierRole, bytes: GeneratorBytes): Promise<void>;
   /** Softmax probabilities and penultimate features of unitImages [count · 784]. */

@@ -14,6 +14,7 @@ import type {
   EngineInfo,
   GeneratorBytes,
   GeneratorInfo,
+  GeneratorReport,
   GeneratorSource,
   PreviewImages,
   SessionRequest,
@@ -84,6 +85,12 @@ export class WorkerEngine implements UnlearningEngine {
   }
   selfTest(): Promise<SelfTestResult[]> {
     return this.call('selfTest', []);
+  }
+  inspectGenerator(bytes: GeneratorBytes): Promise<GeneratorReport> {
+    return this.call('inspectGenerator', [bytes]);
+  }
+  loadFeatureClassifier(bytes: GeneratorBytes): Promise<void> {
+    return this.call('loadFeatureClassifier', [bytes]);
   }
   loadClassifier(role: ClassifierRole, bytes: GeneratorBytes): Promise<void> {
     return this.call('loadClassifier', [role, bytes]);

@@ -7,6 +7,7 @@
 import type { GaussianStatsValue } from '../core/fid';
 import { projection } from '../core/target-vector';
 import { rocAuc } from '../core/roc';
+import { joinArrays } from '../core/arrays';
 import type { ClassifierRole, GeneratorRole, UnlearningEngine } from '../engine/types';
 import { digitHistogram, fidMnist, isMnist, shareOf } from './scores';
 
@@ -87,14 +88,7 @@ async function generateAll(spec: JudgeSpec, which: GeneratorRole): Promise<Float
     spec.onProgress?.(`generating ${start} / ${count}`);
     parts.push(await engine.generate(latents.subarray(start * latentDim, end * latentDim), which));
   }
-  const size = parts.reduce((n, p) => n + p.length, 0);
-  const out = new Float32Array(size);
-  let at = 0;
-  for (const p of parts) {
-    out.set(p, at);
-    at += p.length;
-  }
-  return out;
+  return joinArrays(parts, (n) => new Float32Array(n));
 }
 
 async function scoreGenerator(

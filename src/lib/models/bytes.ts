@@ -8,6 +8,8 @@ export interface ModelJson {
   format?: string;
   generatedBy?: string;
   convertedBy?: string | null;
+  /** Anything the writer adds; an export's provenance lives under `unlearning`. */
+  userDefinedMetadata?: { [key: string]: unknown };
 }
 
 export interface WeightSpec {
