@@ -1,9 +1,11 @@
-import { readFileSync } from 'node:fs';
+import * as tf from '@tensorflow/tfjs';
+import { zipSync } from 'fflate';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { startApp, type AppHarness } from './helpers/app';
 import { hasChromium, requireChromiumInCi } from './helpers/browser';
 import { TINY_DCGAN_ID, makeTestSite } from './helpers/fixture-site';
+import { downloadExport, stockLoadInBrowser, unzip } from './helpers/flow';
 
 requireChromiumInCi();
 
@@ -166,6 +168,8 @@ describe.skipIf(!hasChromium)('the playground, end to end on WebGPU', () => {
     expect(mean(flagged)).toBeGreaterThan(1.25 * mean(others));
 
     await page.getByTestId('judge-n').fill(String(JUDGE_N));
+    // One attack step is enough to show the column; each step is a full gradient on SwiftShader.
+    await page.getByTestId('attack-steps').fill('1');
     const t2 = Date.now();
     await page.getByTestId('judge').click();
     await page
@@ -207,36 +211,85 @@ describe.skipIf(!hasChromium)('the playground, end to end on WebGPU', () => {
       await page.setViewportSize({ width: 1100, height: 900 });
     }
 
-    await page.getByTestId('export').click();
-    const link = page.getByTestId('download-link');
-    await link.waitFor();
-    const [download] = await Promise.all([page.waitForEvent('download'), link.click()]);
-    const path = await download.path();
-    const bytes = readFileSync(path);
-    expect(bytes.subarray(0, 8).toString()).toBe('FUNLEARN');
+    const exported = await downloadExport(page);
+    expect(exported.name).toBe('vae-mnist-unlearned.zip');
+    const files = unzip(exported.bytes);
+    expect(Object.keys(files).sort()).toEqual(['model.json', 'weights.bin']);
+    const json = JSON.parse(new TextDecoder().decode(files['model.json']));
+    expect(json.userDefinedMetadata.unlearning.base.id).toBe('vae-mnist');
+    expect(json.userDefinedMetadata.unlearning.tags.length).toBe(tagged);
+
+    // Stock TF.js in a page of its own loads the unpacked files and draws what Node draws.
+    const latents = [Array.from({ length: 20 }, (_, i) => Math.sin(i))];
+    const stock = await stockLoadInBrowser(
+      app.session.context,
+      app.server.url,
+      site.dir,
+      'vae',
+      exported.bytes,
+      latents,
+    );
+    expect(stock.metadata.base.id).toBe('vae-mnist');
+    await tf.setBackend('cpu');
+    const w = files['weights.bin'];
+    const nodeModel = await tf.loadLayersModel(
+      tf.io.fromMemory(json.modelTopology, json.weightsManifest[0].weights, w.slice().buffer),
+    );
+    const expected = Array.from(
+      await (nodeModel.predict(tf.tensor2d(latents)) as tf.Tensor).data(),
+    );
+    nodeModel.dispose();
+    expect(stock.pixels.length).toBe(784);
+    stock.pixels.forEach((v, i) => expect(Math.abs(v - expected[i])).toBeLessThan(1e-5));
 
     const after = await gridPixels(page, 'after-grid');
     await page.getByTestId('import-input').setInputFiles({
-      name: 'run.unlearned',
-      mimeType: 'application/octet-stream',
-      buffer: bytes,
+      name: 'run.zip',
+      mimeType: 'application/zip',
+      buffer: exported.bytes,
     });
-    await page.getByTestId('imported-grid').waitFor({ timeout: 60_000 });
+    await page
+      .getByTestId('imported-grid')
+      .waitFor({ timeout: 60_000 })
+      .catch(async (error: unknown) => {
+        const shown = await page.getByTestId('import-error').allTextContents();
+        throw new Error(`${String(error)}; import error: ${shown.join(' | ')}`);
+      });
     const imported = await gridPixels(page, 'imported-grid');
     expect(imported.length).toBe(after.length);
     const maxDiff = imported.reduce((m, v, i) => Math.max(m, Math.abs(v - after[i])), 0);
     expect(maxDiff).toBeLessThanOrEqual(2);
     await shot(page, 'share', '[aria-labelledby="step-share"]');
 
-    const corrupt = Buffer.from(bytes);
-    corrupt[corrupt.length - 10] ^= 0xff;
+    // The pair, as stock TF.js writes it, imports too.
+    await page.getByTestId('import-input').setInputFiles([
+      {
+        name: 'model.json',
+        mimeType: 'application/json',
+        buffer: Buffer.from(files['model.json']),
+      },
+      {
+        name: 'weights.bin',
+        mimeType: 'application/octet-stream',
+        buffer: Buffer.from(files['weights.bin']),
+      },
+    ]);
+    await page.getByTestId('imported-info').waitFor();
+    expect(await page.getByTestId('import-error').count()).toBe(0);
+
+    const corruptWeights = files['weights.bin'].slice();
+    corruptWeights[corruptWeights.length - 10] ^= 0xff;
     await page.getByTestId('import-input').setInputFiles({
-      name: 'bad.unlearned',
-      mimeType: 'application/octet-stream',
-      buffer: corrupt,
+      name: 'bad.zip',
+      mimeType: 'application/zip',
+      buffer: Buffer.from(
+        zipSync({ 'model.json': files['model.json'], 'weights.bin': corruptWeights }),
+      ),
     });
     await page.getByTestId('import-error').waitFor();
-    expect(await page.getByTestId('import-error').textContent()).toContain('corrupted');
+    expect(await page.getByTestId('import-error').textContent()).toContain(
+      'do not match the SHA-256',
+    );
     expect(await gridPixels(page, 'after-grid')).toEqual(after);
     expect(await page.getByTestId('imported-grid').count()).toBe(1);
     await page.getByTestId('import-input').setInputFiles({
@@ -246,7 +299,7 @@ describe.skipIf(!hasChromium)('the playground, end to end on WebGPU', () => {
     });
     await expect
       .poll(() => page.getByTestId('import-error').textContent())
-      .toContain('FUNLEARN signature');
+      .toContain('is not a TF.js layers model');
     // SwiftShader emulates the GPU on the CPU: on a busy 2-core machine this flow takes minutes.
   }, 480_000);
 

@@ -7,6 +7,15 @@ import type { Playground } from './playground.svelte';
 
 /** Samples the PGD attack starts from, at most. */
 const ATTACK_SAMPLES = 100;
+/** Samples of the grid a person tags to count the feature when nothing measures it. */
+export const COUNT_SAMPLES = 40;
+
+/** A fresh grid of one generator's samples that a person tags to count the feature. */
+export interface CountGrid {
+  which: 'original' | 'student';
+  images: Float32Array;
+  tags: Uint8Array;
+}
 
 /**
  * Step 6: the one judge path (lib/eval/judge) on the run seed's evaluation latents: TFR,
@@ -21,6 +30,8 @@ export class JudgeStep {
   attackSteps = $state(5);
   /** Whether a replayed recipe reproduced, in words; null until a recipe run is judged. */
   verdict: string | null = $state(null);
+  /** Without a measure: the first samples of the evaluation stream, to tag by eye. */
+  countGrids: CountGrid[] = $state.raw([]);
 
   constructor(private readonly app: Playground) {}
 
@@ -29,7 +40,8 @@ export class JudgeStep {
     return this.app.classifiers.attack;
   }
 
-  async judge(): Promise<void> {
+  /** Judges the generators there are; `attack: false` skips the PGD attack (a replay's judge). */
+  async judge(opts: { attack?: boolean } = {}): Promise<void> {
     const { app } = this;
     const board = app.tags.board;
     const n = Math.max(10, Math.min(10_000, Math.round(this.count)));
@@ -53,22 +65,47 @@ export class JudgeStep {
             : null,
         target: app.inspector.target,
         floor: app.run.view.step > 0 && app.tags.labeler() !== null,
-        attack: this.canAttack
-          ? {
-              latents: streamLatents(board.seed, 'attack', attackCount, board.latentDim),
-              epsilon: this.attackEpsilon,
-              steps: this.attackSteps,
-            }
-          : null,
+        attack:
+          this.canAttack && opts.attack !== false
+            ? {
+                latents: streamLatents(board.seed, 'attack', attackCount, board.latentDim),
+                epsilon: this.attackEpsilon,
+                steps: this.attackSteps,
+              }
+            : null,
         onProgress: (text) => (this.progress = text),
       });
       this.count = n;
       this.progress = `Judged on ${n} samples.`;
+      this.countGrids = app.tags.labeler() === null ? await this.makeCountGrids(roles) : [];
       await this.checkRecipe();
     } catch (error) {
       this.progress = '';
       app.error = (error as Error).message;
     }
+  }
+
+  /** Fresh samples of the original (and the unlearned) model, untagged, for counting by eye. */
+  private async makeCountGrids(roles: GeneratorRole[]): Promise<CountGrid[]> {
+    const board = this.app.tags.board;
+    const latents = streamLatents(board.seed, 'evaluation', COUNT_SAMPLES, board.latentDim);
+    const out: CountGrid[] = [];
+    for (const which of ['original', 'student'] as const) {
+      if (!roles.includes(which)) continue;
+      const images = await this.app.host.engine.generate(latents, which);
+      out.push({ which, images, tags: new Uint8Array(COUNT_SAMPLES) });
+    }
+    return out;
+  }
+
+  /** Flips sample `index` of count grid `k`. */
+  toggleCount(k: number, index: number): void {
+    this.countGrids = this.countGrids.map((g, i) => {
+      if (i !== k) return g;
+      const tags = g.tags.slice();
+      tags[index] = tags[index] ? 0 : 1;
+      return { ...g, tags };
+    });
   }
 
   /** The scores of generator `which`, if judged. */

@@ -1,6 +1,15 @@
 import type { ModelEntry, ModelIndex } from '../../lib/models/manifest';
-import type { GeneratorBytes, GeneratorInfo, GeneratorSource } from '../../lib/engine/types';
+import type {
+  GeneratorBytes,
+  GeneratorInfo,
+  GeneratorReport,
+  GeneratorSource,
+} from '../../lib/engine/types';
 import { MNIST_SHAPE, type ImageShape } from '../../lib/models/image-shape';
+import type { OutputRange } from '../../lib/models/image-range';
+import type { LayersModelFiles } from '../../lib/models/layers-files';
+import { sha256Hex } from '../../lib/models/manifest';
+import { del, fileStore, get, getState, set, setState, storageMessage } from './storage';
 import type { GaussianStatsValue } from '../../lib/core/fid';
 import {
   deleteCachedFiles,
@@ -11,10 +20,29 @@ import {
   type DownloadProgress,
 } from './model-files';
 
+/** A generator a person brought: what it is, kept in IndexedDB with its bytes. */
+export interface UserGenerator {
+  /** `sha256-` and the first 16 hex digits of its weights' SHA-256: the id recipes name. */
+  id: string;
+  /** The file it came from. */
+  name: string;
+  sha256: string;
+  latentDim: number;
+  imageShape: ImageShape;
+  outputRange: OutputRange;
+  parameters: number;
+  /** Bytes of model.json and the weights. */
+  size: number;
+  addedAt: string;
+}
+
+const USER_LIST = 'user-generators';
+const userKey = (id: string): string => `user:${id}`;
+
 /**
  * The models this page can use: the site's list (models/index.json, or the copy saved offline),
- * what IndexedDB holds, the chosen generator's files with download progress, and the
- * classifiers the judge needs.
+ * generators a person brought (kept in IndexedDB), the chosen generator's files with download
+ * progress, and the classifiers the judge needs.
  */
 export class ModelLibrary {
   index: ModelIndex | null = $state.raw(null);
@@ -24,6 +52,8 @@ export class ModelLibrary {
   cached: CachedFile[] = $state.raw([]);
   /** What the engine read from the chosen generator, once loaded. */
   info: GeneratorInfo | null = $state.raw(null);
+  /** Generators people brought, newest first. */
+  userGenerators: UserGenerator[] = $state.raw([]);
 
   readonly entry = $derived(this.index?.models.find((m) => m.id === this.modelId) ?? null);
   readonly generators = $derived(this.index?.models.filter((m) => m.kind === 'generator') ?? []);
@@ -33,9 +63,82 @@ export class ModelLibrary {
   // Not reactive on purpose: raw model bytes, never drawn.
   // eslint-disable-next-line svelte/prefer-svelte-reactivity
   private files = new Map<string, ArrayBuffer>();
+  // eslint-disable-next-line svelte/prefer-svelte-reactivity
+  private userBytes = new Map<string, GeneratorBytes>();
 
   /** @param onWarning hears storage problems (quota, private mode) that cost nothing but a copy. */
   constructor(private readonly onWarning: (message: string) => void) {}
+
+  /** The chosen user generator, if the chosen model is one. */
+  readonly userEntry = $derived(this.userGenerators.find((g) => g.id === this.modelId) ?? null);
+
+  /** SHA-256 of the chosen generator's weights: what an export names as its base. */
+  get baseSha256(): string {
+    if (this.userEntry !== null) return this.userEntry.sha256;
+    return this.entry?.files.find((f) => f.path.endsWith('.bin'))?.sha256 ?? '';
+  }
+
+  /** A short name of the chosen generator, for file names and messages. */
+  get modelName(): string {
+    return this.userEntry?.name ?? this.modelId ?? 'model';
+  }
+
+  /** Whether `id` names a generator this page can load (shipped or brought). */
+  hasGenerator(id: string): boolean {
+    return this.generators.some((m) => m.id === id) || this.userGenerators.some((g) => g.id === id);
+  }
+
+  /** Reads the list of generators people brought (saved on earlier visits). */
+  async loadUserGenerators(): Promise<void> {
+    this.userGenerators = (await getState<UserGenerator[]>(USER_LIST)) ?? [];
+  }
+
+  /**
+   * Keeps a checked user generator in IndexedDB and lists it; `range` is its output range
+   * (read from its last activation, or the person's answer). Returns its entry. A storage
+   * failure keeps it for this visit only and says so through `onWarning`.
+   */
+  async addUserGenerator(
+    read: LayersModelFiles,
+    report: GeneratorReport,
+    range: OutputRange,
+  ): Promise<UserGenerator> {
+    const sha256 = await sha256Hex(read.weights);
+    const json = JSON.stringify(read.modelJson);
+    const entry: UserGenerator = {
+      id: `sha256-${sha256.slice(0, 16)}`,
+      name: read.name,
+      sha256,
+      latentDim: report.latentDim,
+      imageShape: report.imageShape,
+      outputRange: range,
+      parameters: report.parameters,
+      size: json.length + read.weights.byteLength,
+      // eslint-disable-next-line svelte/prefer-svelte-reactivity
+      addedAt: new Date().toISOString(),
+    };
+    this.userBytes.set(entry.id, { modelJson: read.modelJson, weights: read.weights });
+    this.userGenerators = [entry, ...this.userGenerators.filter((g) => g.id !== entry.id)];
+    try {
+      await set(userKey(entry.id), { json, weights: read.weights }, fileStore);
+      await setState(USER_LIST, this.userGenerators, 'the list of your generators');
+    } catch (error) {
+      this.onWarning(storageMessage(error, `${entry.name}`));
+    }
+    await this.refreshCache();
+    return entry;
+  }
+
+  /** Forgets a user generator: from the list and from IndexedDB. */
+  async deleteUserGenerator(id: string): Promise<void> {
+    this.userGenerators = this.userGenerators.filter((g) => g.id !== id);
+    this.userBytes.delete(id);
+    await del(userKey(id), fileStore).catch(() => undefined);
+    await setState(USER_LIST, this.userGenerators, 'the list of your generators').catch(
+      () => undefined,
+    );
+    await this.refreshCache();
+  }
 
   /** Reads the model list; throws with a plain message when there is none. */
   async loadIndex(): Promise<void> {
@@ -63,8 +166,17 @@ export class ModelLibrary {
     return this.cached.some((f) => f.path.startsWith(`${id}/`));
   }
 
-  /** Downloads (or reads from IndexedDB) generator `id`'s files and makes it the chosen one. */
+  /**
+   * Generator `id`'s bytes, made the chosen one: a user generator from this visit or IndexedDB,
+   * else a shipped one, downloaded (or read from IndexedDB) with progress.
+   */
   async fetchGenerator(id: string): Promise<GeneratorSource> {
+    const user = this.userGenerators.find((g) => g.id === id);
+    if (user !== undefined) {
+      const bytes = await this.userGeneratorBytes(user);
+      this.modelId = id;
+      return { id, ...bytes, latentDim: user.latentDim, outputRange: user.outputRange };
+    }
     const entry = this.generators.find((m) => m.id === id);
     if (entry === undefined) throw new Error(`This site has no generator "${id}".`);
     this.modelId = id;
@@ -94,6 +206,20 @@ export class ModelLibrary {
     if (bytes === undefined) return null;
     const json = JSON.parse(new TextDecoder().decode(bytes)) as { mean: number[]; cov: number[] };
     return { mean: Float64Array.from(json.mean), cov: Float64Array.from(json.cov) };
+  }
+
+  private async userGeneratorBytes(user: UserGenerator): Promise<GeneratorBytes> {
+    const held = this.userBytes.get(user.id);
+    if (held !== undefined) return held;
+    const stored = await get<{ json: string; weights: ArrayBuffer }>(userKey(user.id), fileStore);
+    if (stored === undefined) {
+      throw new Error(
+        `${user.name} is no longer stored in this browser (its storage was cleared); add it again in step 1.`,
+      );
+    }
+    const bytes = { modelJson: JSON.parse(stored.json), weights: stored.weights } as GeneratorBytes;
+    this.userBytes.set(user.id, bytes);
+    return bytes;
   }
 
   private async fetchFiles(

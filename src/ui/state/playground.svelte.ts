@@ -1,9 +1,8 @@
 import type { BackendName } from '../../lib/engine/types';
 import { backendRequestFromSearch } from '../../lib/engine/backend-request';
 import { streamLatents } from '../../lib/core/seed-streams';
-import { isMnistShape } from '../../lib/models/image-shape';
-import { MorphoClient } from '../workers/morpho-client';
 import { tagsFromIndices } from '../../lib/core/recipe';
+import { MorphoClient } from '../workers/morpho-client';
 import { getState, setState } from './storage';
 import { EngineHost } from './engine-host.svelte';
 import { ModelLibrary } from './model-library.svelte';
@@ -11,7 +10,9 @@ import { PRESETS, TagStep, type FeatureKey } from './tag-step.svelte';
 import { Inspector } from './inspector.svelte';
 import { PREVIEW_COUNT, RunStep } from './run-step.svelte';
 import { JudgeStep } from './judge-step.svelte';
-import { ShareStep } from './share-step.svelte';
+import { ShareStep, unknownModelMessage } from './share-step.svelte';
+import { ClassifierSet } from './classifier-set.svelte';
+import { GeneratorImport } from './generator-import.svelte';
 
 export { PREVIEW_COUNT, PRESETS };
 
@@ -23,8 +24,9 @@ function errorText(error: unknown): string {
 }
 
 /**
- * The page: one object per step (model library, engine host, tags, inspector, run, judge,
- * share), wired together here, plus the status line. Components read the steps' $state fields
+ * The page: one object per step (model library and the import of a person's own generator,
+ * engine host, tags, inspector, run, judge, share) and the classifiers the judge uses, wired
+ * together here, plus the status line. Components read the steps' $state fields
  * (plain numbers and typed arrays) and call their methods.
  */
 export class Playground {
@@ -33,13 +35,6 @@ export class Playground {
   error: string | null = $state(null);
   warning: string | null = $state(null);
 
-  /** Which classifiers the engine holds: MNIST (IS/FID_mnist), h_a and h_b, a user's own. */
-  classifiers: { mnist: boolean; attack: boolean; feature: string | null } = $state({
-    mnist: false,
-    attack: false,
-    feature: null,
-  });
-
   readonly host = new EngineHost((message) => this.onCrash(message));
   readonly library = new ModelLibrary((message) => (this.warning = message));
   readonly tags = new TagStep(this);
@@ -47,6 +42,8 @@ export class Playground {
   readonly run = new RunStep(this);
   readonly judge = new JudgeStep(this);
   readonly share = new ShareStep(this);
+  readonly classifiers = new ClassifierSet(this);
+  readonly byo = new GeneratorImport(this);
   /** The Morpho-MNIST measure, in its own worker. */
   readonly morpho = new MorphoClient();
 
@@ -64,7 +61,7 @@ export class Playground {
     this.share.readRecipe(hash);
     const recipe = this.share.recipe;
     if (recipe === null) await this.run.restoreSaved();
-    else this.run.options = recipe.options;
+    else this.share.applyRecipeSettings(recipe);
 
     try {
       this.stage = 'starting';
@@ -80,13 +77,15 @@ export class Playground {
         return;
       }
       await this.library.refreshCache();
-      const wanted = recipe?.model ?? (await getState<string>('model'));
-      const pick = this.library.generators.find((m) => m.id === wanted) ?? null;
-      if (recipe !== null && pick === null) {
-        this.share.recipeError = `The recipe asks for model "${recipe.model}", which this site does not ship.`;
-      }
-      if (pick !== null && (recipe !== null || this.library.isCached(pick.id))) {
-        await this.loadModel(pick.id);
+      await this.library.loadUserGenerators();
+      const wanted = recipe?.model ?? (await getState<string>('model')) ?? '';
+      const known = this.library.hasGenerator(wanted);
+      if (recipe !== null && !known) this.share.recipeError = unknownModelMessage(recipe.model);
+      if (
+        known &&
+        (recipe !== null || this.library.isCached(wanted) || wanted.startsWith('sha256-'))
+      ) {
+        await this.loadModel(wanted);
       } else {
         this.stage = 'choose';
         this.status =
@@ -110,7 +109,7 @@ export class Playground {
       const recipe = this.share.recipe;
       const board = this.tags.board;
       const count = recipe?.count ?? 500;
-      await board.open(id, this.library.entry?.latentDim ?? 0, this.run.options.seed, count);
+      await board.open(id, this.library.info?.latentDim ?? 0, this.run.options.seed, count);
       if (recipe !== null) board.setAll(tagsFromIndices(recipe.tags, count), false);
       this.inspector.clear();
       this.tags.fitChoice();
@@ -131,48 +130,14 @@ export class Playground {
     if (!(await this.host.testGenerator())) {
       this.warning = `The ${this.host.backend?.name} backend failed part of its self-test; results may be wrong. Try another backend.`;
     }
-    await this.loadClassifiers();
-  }
-
-  /** Loads the judge's classifiers when the site ships them; missing ones only hide a metric. */
-  private async loadClassifiers(): Promise<void> {
-    this.classifiers.mnist = isMnistShape(this.library.shape)
-      ? await this.loadClassifier('mnist-classifier', 'mnist')
-      : false;
-    await this.loadAttackClassifiers();
-  }
-
-  /** h_a and h_b of the chosen Morpho feature, for the attack; only for MNIST-shaped generators. */
-  private async loadAttackClassifiers(): Promise<void> {
-    const preset = this.tags.preset;
-    this.classifiers.attack =
-      preset !== null &&
-      isMnistShape(this.library.shape) &&
-      (await this.loadClassifier(`feature-${preset.feature}-a`, 'featureA')) &&
-      (await this.loadClassifier(`feature-${preset.feature}-b`, 'featureB'));
-  }
-
-  /** Loads shipped classifier `id` into the engine as `role`; false when it is not shipped or fails. */
-  private async loadClassifier(
-    id: string,
-    role: 'mnist' | 'featureA' | 'featureB',
-  ): Promise<boolean> {
-    try {
-      const bytes = await this.library.classifierBytes(id);
-      if (bytes === null) return false;
-      await this.host.engine.loadClassifier(role, bytes);
-      return true;
-    } catch (error) {
-      this.warning = `${id} could not be loaded (${errorText(error)}); the metrics that need it are hidden.`;
-      return false;
-    }
+    await this.classifiers.loadShipped();
   }
 
   /** Chooses what counts as the feature; the attack's classifiers follow a Morpho feature. */
   async setFeature(key: FeatureKey): Promise<void> {
     this.tags.feature = key;
     this.inspector.clear();
-    if (this.library.modelId !== null) await this.loadAttackClassifiers();
+    if (this.library.modelId !== null) await this.classifiers.loadAttack();
   }
 
   /** Restarts the engine on `backend` and loads the chosen model again (after a lost GPU). */
