@@ -1,4 +1,5 @@
-import { cpSync, createReadStream, existsSync, statSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { cpSync, createReadStream, existsSync, readFileSync, statSync } from 'node:fs';
 import { join, normalize, resolve, sep } from 'node:path';
 import type { Plugin } from 'vite';
 import { defineConfig } from 'vitest/config';
@@ -39,6 +40,28 @@ function serveModels(): Plugin {
 }
 
 /**
+ * Writes the build's id into dist/sw.js (a hash of the files the build emitted), so every new
+ * build is a new service worker whose cache has a new name, and it drops the old caches when it
+ * activates.
+ */
+function serviceWorkerVersion(): Plugin {
+  return {
+    name: 'service-worker-version',
+    apply: 'build',
+    generateBundle(_options, bundle) {
+      const hash = createHash('sha256');
+      for (const name of Object.keys(bundle).sort()) hash.update(name);
+      const path = resolve('public', 'sw.js');
+      const source = readFileSync(path, 'utf8').replace(
+        '__BUILD_ID__',
+        hash.digest('hex').slice(0, 12),
+      );
+      this.emitFile({ type: 'asset', fileName: 'sw.js', source });
+    },
+  };
+}
+
+/**
  * Cross-origin isolation for `npm start` and `npm run preview`. With these two headers the page
  * gets SharedArrayBuffer, which TF.js's wasm backend needs to load its threaded SIMD binary;
  * without them it quietly falls back to one thread. `require-corp` blocks cross-origin
@@ -60,7 +83,10 @@ const crossOriginIsolation = {
 const minifyWithoutCompress = { compress: false, mangle: true, codegen: true };
 
 export default defineConfig({
-  plugins: [svelte(), serveModels()],
+  // Relative URLs throughout, so dist/ works from any folder: a domain's root or a project page
+  // under /some-name/ (test/e2e/subpath.test.ts serves it there).
+  base: './',
+  plugins: [svelte(), serveModels(), serviceWorkerVersion()],
   worker: { format: 'es', rolldownOptions: { output: { minify: minifyWithoutCompress } } },
   build: {
     target: 'es2022',

@@ -1,9 +1,23 @@
 // Offline support: network first, falling back to the copy saved on an earlier visit. The app's
 // own files only (same origin); model files are kept in IndexedDB by the app, not here.
-const CACHE = 'unlearning-playground-v1';
+// The build writes its id into the cache name (vite.config.ts), so each release caches apart and
+// drops the caches of older releases when it activates.
+const PREFIX = 'unlearning-playground-';
+const CACHE = `${PREFIX}__BUILD_ID__`;
 
 self.addEventListener('install', () => self.skipWaiting());
-self.addEventListener('activate', (event) => event.waitUntil(self.clients.claim()));
+self.addEventListener('activate', (event) =>
+  event.waitUntil(
+    caches
+      .keys()
+      .then((names) =>
+        Promise.all(
+          names.filter((n) => n.startsWith(PREFIX) && n !== CACHE).map((n) => caches.delete(n)),
+        ),
+      )
+      .then(() => self.clients.claim()),
+  ),
+);
 
 self.addEventListener('fetch', (event) => {
   const request = event.request;

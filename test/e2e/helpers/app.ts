@@ -20,8 +20,8 @@ export interface AppHarness {
 }
 
 /** Serves `dist/` (or `distDir`) and launches Chromium. Call `close()` in `afterAll`. */
-export async function startApp(distDir: string = DIST_DIR): Promise<AppHarness> {
-  const server = await startStaticServer(distDir);
+export async function startApp(distDir: string = DIST_DIR, base = '/'): Promise<AppHarness> {
+  const server = await startStaticServer(distDir, base);
   let session: BrowserSession;
   try {
     session = await launchBrowser();

@@ -50,10 +50,11 @@ async function isFile(path: string): Promise<boolean> {
 
 /**
  * Serves the files under `dir` (a built `dist/`) on 127.0.0.1 at a free port, with correct MIME
- * types (application/wasm included) and cross-origin isolation headers. `/` and unknown paths
- * without an extension get `index.html`; paths outside `dir` are refused.
+ * types (application/wasm included) and cross-origin isolation headers, under the URL path
+ * `base` (`/`, or e.g. `/some-name/` as a project page is; anything else is 404). `base` and
+ * unknown paths without an extension get `index.html`; paths outside `dir` are refused.
  */
-export async function startStaticServer(dir: string): Promise<StaticServer> {
+export async function startStaticServer(dir: string, base = '/'): Promise<StaticServer> {
   const root = resolve(dir);
   const requests: string[] = [];
 
@@ -61,7 +62,11 @@ export async function startStaticServer(dir: string): Promise<StaticServer> {
     void (async () => {
       const pathname = decodeURIComponent(new URL(request.url ?? '/', 'http://x').pathname);
       requests.push(pathname);
-      let file = normalize(join(root, pathname));
+      if (!pathname.startsWith(base)) {
+        response.writeHead(404, { 'Content-Type': 'text/plain' }).end('Not under the base path');
+        return;
+      }
+      let file = normalize(join(root, pathname.slice(base.length - 1)));
       if (file !== root && !file.startsWith(root + sep)) {
         response.writeHead(403).end('Forbidden');
         return;
