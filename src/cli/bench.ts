@@ -9,6 +9,8 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 interface BenchModule {
   /** One line saying what it measures. */
   title: string;
+  /** A long benchmark (the soak) runs only when named. */
+  onlyWhenNamed?: boolean;
   bench(): Promise<void>;
 }
 
@@ -26,6 +28,10 @@ if (names.length === 0) {
 }
 for (const name of names) {
   const mod = (await import(pathToFileURL(join(dir, `${name}.ts`)).href)) as BenchModule;
+  if (mod.onlyWhenNamed === true && !wanted.includes(name)) {
+    console.log(`\n## ${name}: skipped (long; run it with npm run bench -- ${name})`);
+    continue;
+  }
   console.log(`\n## ${name}: ${mod.title}\n`);
   await mod.bench();
 }
