@@ -93,7 +93,7 @@ export function renderResults(res: ExperimentResults): string {
       'after unlearning stays close to the original and to the oracle.',
     '',
     "The paper's MNIST values quoted here are the ranges stated in our method notes " +
-      '(`shared/design/method.md`): Table 1 TFR original 9.1–10.9 %, unlearned 0.91–1.35 %, oracle ' +
+      '(`docs/method.md`): Table 1 TFR original 9.1–10.9 %, unlearned 0.91–1.35 %, oracle ' +
       '1.0–1.3 %; Table 5 ROC-AUC 0.85–0.94.',
     '',
     'Protocol per row (`npm run -s unlearn -- --model M --feature F --json` runs one): sample 500 ' +
@@ -231,7 +231,7 @@ export function renderResults(res: ExperimentResults): string {
   }
 
   if (res.options.length > 0) {
-    out.push('## The options of method.md: the TFR / quality trade-off', '');
+    out.push('## The options of docs/method.md: the TFR / quality trade-off', '');
     out.push(
       'Default row: `pooled` threshold, `literal` shift, `meanDiff` direction (the paper as printed).',
       '',

@@ -24,7 +24,7 @@ function fieldOf(input: unknown): string | null {
 }
 
 describe('resolveOptions', () => {
-  it("defaults to the paper's MNIST settings and method.md's option defaults", () => {
+  it("defaults to the paper's MNIST settings and docs/method.md's option defaults", () => {
     expect(resolveOptions()).toEqual({
       threshold: 'pooled',
       shift: 'literal',

@@ -35,10 +35,10 @@ export class TagSetError extends Error {
  */
 export type Positives = ArrayLike<boolean | number> | { readonly indices: ArrayLike<number> };
 
-/** How z_e is found from the tagged latents (method.md **option** `direction`). */
+/** How z_e is found from the tagged latents (docs/method.md, option `direction`). */
 export type TargetDirection = 'meanDiff' | 'lda';
 
-/** How t is found from the projections (method.md **option** `threshold`). */
+/** How t is found from the projections (docs/method.md, option `threshold`). */
 export type ThresholdMode = 'pooled' | 'midpoint';
 
 export interface TargetVectorOptions {

@@ -7,7 +7,7 @@ import * as tf from '@tensorflow/tfjs';
  */
 
 /**
- * How ẑ moves a latent (method.md **option** `shift`): `literal` (default, as printed)
+ * How ẑ moves a latent (docs/method.md, option `shift`): `literal` (default, as printed)
  * ẑ = z − (proj(z) − t + m)·z_e; `unit` ẑ = z − (proj(z) − t + m)·ê with ê = z_e / ‖z_e‖,
  * which lands exactly m below the threshold.
  */

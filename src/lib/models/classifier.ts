@@ -7,7 +7,7 @@ export const MNIST_FEATURE_DIM = 128;
 export const MNIST_CLASSES = 10;
 
 /**
- * The `mnist-classifier`, our stand-in for Inception (method.md, Evaluation):
+ * The `mnist-classifier`, our stand-in for Inception (docs/method.md, "Evaluation"):
  * unitImages [batch, 28, 28, 1] in [0, 1] →
  * conv 5×5 32, ReLU, max-pool 2 → [batch, 14, 14, 32];
  * conv 3×3 64, ReLU, max-pool 2 → [batch, 7, 7, 64];
@@ -44,7 +44,7 @@ export type FeatureName = 'thickness' | 'slant';
 /**
  * A feature classifier h for the PGD attack (Algorithm 1) and its independent judge:
  * unitImages [batch, 28, 28, 1] in [0, 1] → logit [batch, 1] of "shows the feature"
- * (thickness above the 90th percentile, or slant below the 10th: method.md).
+ * (thickness above the 90th percentile, or slant below the 10th: docs/method.md).
  * conv 3×3 16, ReLU, max-pool 2 → conv 3×3 32, ReLU, max-pool 2 → FC 64, ReLU → FC 1.
  * The `-a` and `-b` models differ only in `seed` (weights and data order).
  */

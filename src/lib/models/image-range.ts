@@ -7,7 +7,7 @@ import * as tf from '@tensorflow/tfjs';
 export type OutputRange = 'tanh' | 'unit';
 
 /**
- * Maps a generator's output to unitImages in [0, 1] with background 0 (method.md, Morpho step 1):
+ * Maps a generator's output to unitImages in [0, 1] with background 0 (docs/method.md, Morpho-MNIST step 1):
  * tanh outputs become (x + 1) / 2; both ranges are then clipped to [0, 1].
  *
  * @param x images of any shape, in `range`; borrowed.

@@ -30,7 +30,7 @@ beforeAll(async () => {
 
 describe('measureDigit against the independent Morpho-MNIST values', () => {
   it('reproduces Morpho-MNIST’s own check value for train image 0', () => {
-    // From Morpho-MNIST's test suite (method.md).
+    // From Morpho-MNIST's test suite (docs/method.md).
     const m = measureDigit(imageAt(train, 0));
     expect(relativeError(m.area, 107.3125)).toBeLessThanOrEqual(1e-6);
     expect(relativeError(m.length, 50.26650429449552)).toBeLessThanOrEqual(1e-6);

@@ -6,12 +6,12 @@ import {
 import { MedialAxisScratch, medialAxis } from '../../../src/lib/core/morpho/medial-axis';
 import { medialAxisTable } from '../../../src/lib/core/morpho/index';
 
-/** The table as method.md gives it: one big integer, bit k = entry k. */
+/** The table as docs/method.md gives it: one big integer, bit k = entry k. */
 const TABLE_HEX =
   '22000030fe00000022000030fe000033ff0000ffff000033220000ffff00000022000030fe00000022000030ff000033ff000030ff00003323000031370000';
 
 describe('medialAxisTable', () => {
-  it('equals the 512-bit constant of method.md, 132 entries set', () => {
+  it('equals the 512-bit constant of docs/method.md, 132 entries set', () => {
     const big = BigInt(`0x${TABLE_HEX}`);
     const table = medialAxisTable();
     expect(table).toHaveLength(512);

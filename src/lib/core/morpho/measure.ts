@@ -1,6 +1,6 @@
 /**
  * The Morpho-MNIST measurement of one 28×28 digit (Castro et al., JMLR 2019), ported step by
- * step from the pipeline that produced its released per-image values (method.md, "Morpho-MNIST
+ * step from the pipeline that produced its released per-image values (docs/method.md, "Morpho-MNIST
  * (thickness and slant), exactly"). Float64 throughout; works on plain typed arrays.
  */
 import { gaussianBlur, gaussianKernel, gaussianRadius } from './blur';

@@ -10,7 +10,7 @@ import { percentileOfSorted } from './percentile';
 export type MorphoFeature = 'thickness' | 'slant';
 
 /**
- * Which slant counts as the feature (method.md **option** `slantSide`): `left` (default, the
+ * Which slant counts as the feature (docs/method.md, option `slantSide`): `left` (default, the
  * paper) slant < p10, `right` slant > p90, `abs` |slant| > the 90th percentile of |slant|.
  */
 export type SlantSide = 'left' | 'right' | 'abs';
