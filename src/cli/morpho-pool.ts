@@ -4,7 +4,8 @@
  * measures come back as transferred Float64Arrays.
  */
 import { availableParallelism } from 'node:os';
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
+import { startTsWorker } from './ts-worker';
 import { MorphoMeter, type MorphoMeasures } from '../lib/core/morpho/index';
 import type { MeasureReply, MeasureRequest } from './morpho-protocol';
 
@@ -26,21 +27,8 @@ export interface PoolOptions {
 /** Image counts below this are measured in-process unless `workers` is given. */
 export const IN_PROCESS_BELOW = 500;
 
-/**
- * Starts a worker running morpho-worker.ts. Node 20 does not pass tsx's module hooks on to
- * worker threads, so the worker is a small bootstrap that loads the .ts file through tsx's
- * `tsImport` API (which works the same under `npx tsx` and vitest).
- */
 function startWorker(): Worker {
-  const target = new URL('./morpho-worker.ts', import.meta.url).href;
-  let api = 'tsx/esm/api';
-  try {
-    api = import.meta.resolve(api);
-  } catch {
-    // Left bare: resolved from the working directory, the project root.
-  }
-  const code = `import(${JSON.stringify(api)}).then(({ tsImport }) => tsImport(${JSON.stringify(target)}, ${JSON.stringify(target)}));`;
-  return new Worker(code, { eval: true, execArgv: [] });
+  return startTsWorker(new URL('./morpho-worker.ts', import.meta.url));
 }
 
 /**

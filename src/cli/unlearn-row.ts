@@ -16,6 +16,7 @@ import type { ModelJson } from '../lib/models/bytes';
 import { LocalEngine } from '../lib/engine/local-engine';
 import type { TargetDiagnostics } from '../lib/train/unlearn/target';
 import type { UnlearnProgress } from '../lib/train/unlearn/session';
+import type { GradientSourceFactory } from '../lib/train/data-parallel';
 import {
   classifierOutputs,
   digitHistogram,
@@ -171,7 +172,12 @@ export async function scoreSamples(
  */
 export async function runRow(
   cfg: RowConfig,
-  hooks: { log?: (line: string) => void; onProgress?: (p: UnlearnProgress) => void } = {},
+  hooks: {
+    log?: (line: string) => void;
+    onProgress?: (p: UnlearnProgress) => void;
+    /** Splits each step over worker threads (parallel/pool.ts); else this thread trains. */
+    parallel?: GradientSourceFactory;
+  } = {},
   evalContext?: EvalContext,
 ): Promise<RowRun> {
   const log = hooks.log ?? (() => undefined);
@@ -189,7 +195,7 @@ export async function runRow(
   const ctx = evalContext ?? (await loadEvalContext());
   const { thresholds } = ctx;
 
-  const engine = new LocalEngine();
+  const engine = new LocalEngine({ parallel: hooks.parallel });
   await engine.loadGenerator({ id: cfg.model, modelJson, weights, latentDim, outputRange });
 
   const seed = cfg.options.seed;

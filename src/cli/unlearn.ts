@@ -8,6 +8,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { initNodeBackend } from './tf-backend';
+import { workerCount, workerPool } from './parallel/pool';
 import {
   paperRowConfig,
   runRow,
@@ -25,7 +26,7 @@ const USAGE = `Usage: npm run -s unlearn -- --model dcgan-mnist|vae-mnist --feat
   [--seed S] [--steps N | --epochs E] [--alpha A] [--lr LR] [--batch B]
   [--threshold pooled|midpoint] [--shift literal|unit] [--margin M] [--direction meanDiff|lda]
   [--latents pool|fresh] [--no-recon] [--no-unlearn] [--no-percep] [--slant-side left|right|abs]
-  [--pool N] [--samples N] [--backend wasm|cpu] [--json] [--out DIR] [--grid FILE.png]`;
+  [--pool N] [--samples N] [--backend wasm|cpu] [--workers N] [--json] [--out DIR] [--grid FILE.png]`;
 
 function fail(message: string): never {
   process.stderr.write(`${message}\n${USAGE}\n`);
@@ -77,6 +78,7 @@ const { values } = (() => {
         pool: { type: 'string' },
         samples: { type: 'string' },
         backend: { type: 'string' },
+        workers: { type: 'string' },
         json: { type: 'boolean' },
         out: { type: 'string' },
         grid: { type: 'string' },
@@ -100,6 +102,13 @@ const feature =
   oneOf<Feature>('feature', values.feature, ['thickness', 'slant']) ??
   fail('--feature is required.');
 const backendName = oneOf('backend', values.backend, ['wasm', 'cpu'] as const) ?? 'wasm';
+const workers = (() => {
+  try {
+    return workerCount(num('workers', values.workers, true));
+  } catch (e) {
+    fail((e as Error).message);
+  }
+})();
 
 const overrides: Partial<UnlearnOptions> = {};
 const set = <K extends keyof UnlearnOptions>(
@@ -147,6 +156,7 @@ log(
 let lastDraw = 0;
 const { result, engine, preview } = await runRow(config, {
   log,
+  parallel: workers > 1 ? workerPool({ workers, backend: backendName }) : undefined,
   onProgress: (p) => {
     const now = performance.now();
     if (now - lastDraw < 1000 && p.step !== p.totalSteps) return;
