@@ -1,0 +1,41 @@
+/** Faces start … start + count − 1 of a data set as RGB pixels and labels. */
+import { FACE_ATTRIBUTES, buildFace } from '../../lib/data/faces/index';
+import { rasteriseInto } from './rasterise';
+
+/**
+ * Each face is rendered at this many times the target size and box-filtered down: the exact
+ * pixel-area average to within 0.2/255 on average (rendering straight at 32 px is off by 1.1/255
+ * on average and up to 72/255 along the outline of the face), for a third more time per face.
+ */
+export const FACE_SUPERSAMPLE = 4;
+
+/** Bytes of one face of side `size`: size · size · 3. */
+export function faceBytes(size: number): number {
+  return size * size * 3;
+}
+
+/**
+ * Renders faces `start` … `start + count − 1` of the data set with seed `seed` into `images`
+ * (count · size · size · 3 bytes, HWC RGB, face after face) and `labels` (count · 4 bytes, one
+ * row per face in {@link FACE_ATTRIBUTES} order), both from position 0.
+ */
+export function renderFacesInto(
+  seed: number,
+  start: number,
+  count: number,
+  size: number,
+  images: Uint8Array,
+  labels: Uint8Array,
+): void {
+  const bytes = faceBytes(size);
+  const attributes = FACE_ATTRIBUTES.length;
+  if (images.length < count * bytes || labels.length < count * attributes) {
+    throw new Error(`renderFacesInto: the arrays cannot hold ${count} faces of ${size} px`);
+  }
+  const raster = { size, supersample: FACE_SUPERSAMPLE };
+  for (let j = 0; j < count; j++) {
+    const face = buildFace(seed, start + j);
+    rasteriseInto(face.svg, face.choice.backgroundColor, raster, images, j * bytes);
+    FACE_ATTRIBUTES.forEach((a, k) => (labels[j * attributes + k] = face.labels[a]));
+  }
+}
