@@ -27,7 +27,7 @@ import {
   FACES_VERSION,
   type FaceAttribute,
 } from '../../lib/data/faces/index';
-import { FACE_SUPERSAMPLE, faceBytes } from './render';
+import { FACE_RENDER_AT_LEAST, faceBytes } from './render';
 
 /** Where caches live unless told otherwise. */
 export const DEFAULT_CACHE_ROOT = join('.cache', 'data');
@@ -56,7 +56,7 @@ export function faceDefinitions(): FaceDefinitions {
   return {
     labels: FACE_LABEL_DEFINITIONS,
     recipe: FACE_RECIPE,
-    raster: { supersample: FACE_SUPERSAMPLE, filter: 'box', renderer: '@resvg/resvg-js' },
+    raster: { renderAtLeast: FACE_RENDER_AT_LEAST, filter: 'box', renderer: '@resvg/resvg-js' },
     packages: packageVersions(),
   };
 }
@@ -65,7 +65,7 @@ export function faceDefinitions(): FaceDefinitions {
 export interface FaceDefinitions {
   labels: typeof FACE_LABEL_DEFINITIONS;
   recipe: typeof FACE_RECIPE;
-  raster: { supersample: number; filter: 'box'; renderer: string };
+  raster: { renderAtLeast: number; filter: 'box'; renderer: string };
   /** The drawing and rendering packages' versions: a new version may draw other pixels. */
   packages: Record<string, string>;
 }

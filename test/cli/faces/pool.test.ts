@@ -24,7 +24,7 @@ describe('renderFaces', () => {
 
     // Position j holds face start + j.
     const face = buildFace(5, 107);
-    const expected = rasterise(face.svg, face.choice.backgroundColor, { size: 16, supersample: 4 });
+    const expected = rasterise(face.svg, face.choice.backgroundColor, { size: 16, supersample: 8 });
     expect(local.images.subarray(7 * faceBytes(16), 8 * faceBytes(16))).toEqual(expected);
     expect(Array.from(local.labels.subarray(28, 32))).toEqual(
       FACE_ATTRIBUTES.map((a) => face.labels[a]),
