@@ -83,7 +83,7 @@ function parseOptions(argv: string[]): Options {
     throw new UsageError(
       positionals.length === 0
         ? 'say which data set: faces'
-        : `unknown data set '${positionals.join(' ')}': the one there is, is faces`,
+        : `unknown data set '${positionals.join(' ')}': the only one is faces`,
     );
   }
   const size = wholeNumber('size', values.size, 32, 4);
