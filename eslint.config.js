@@ -48,4 +48,49 @@ export default ts.config(
       'no-restricted-globals': ['error', 'window', 'document', 'navigator', 'fetch'],
     },
   },
+  {
+    // Pure code: the evaluation numbers, the math of core/ that works on typed arrays, and the
+    // page (which must never pull TF.js into its bundle; only the engine worker holds it).
+    // Types may come from anywhere; values may not come from TF.js or from modules that load it.
+    files: [
+      'src/lib/eval/**/*.ts',
+      'src/lib/core/**/*.ts',
+      'src/ui/**/*.ts',
+      'src/ui/**/*.svelte',
+      'src/App.svelte',
+      'src/main.ts',
+    ],
+    ignores: ['src/lib/core/losses.ts', 'src/lib/core/ssim.ts', 'src/lib/core/translate.ts'],
+    rules: {
+      '@typescript-eslint/no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              group: [
+                '@tensorflow/*',
+                '**/lib/train/**',
+                '../train/**',
+                '**/core/losses',
+                '**/core/ssim',
+                '**/core/translate',
+                '**/models/bytes',
+                '**/models/clone',
+                '**/models/classifier',
+                '**/models/dcgan',
+                '**/models/vae',
+                '**/models/image-range',
+                '**/engine/local-engine',
+                '**/engine/backend',
+                '**/engine/self-test',
+                '**/engine/wasm-kernels/**',
+              ],
+              allowTypeImports: true,
+              message: 'Pure code: no TF.js, nor modules that load it (type imports are fine).',
+            },
+          ],
+        },
+      ],
+    },
+  },
 );

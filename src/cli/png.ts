@@ -1,20 +1,21 @@
 /**
- * PNG files from greyscale unitImages and from RGB byte pictures. Encoding uses `fast-png` (pure
- * JS, MIT, runs in browsers too, so the app's PNG export can share it).
+ * PNG files from unitImages (grey or RGB) and from RGB byte pictures. Encoding uses `fast-png`
+ * (pure JS, MIT, runs in browsers too, so the app's PNG export can share it).
  */
 import { writeFileSync, mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { encode } from 'fast-png';
 import type { GreyImage } from '../lib/core/grid';
 
-/** 8-bit greyscale PNG bytes of `image`, values in [0, 1] (clipped; 0 black, 1 white). */
+/** 8-bit greyscale (or RGB) PNG bytes of `image`, values in [0, 1] (clipped; 0 black, 1 white). */
 export function encodeGreyPng(image: GreyImage): Uint8Array {
   const { pixels, width, height } = image;
-  const data = new Uint8Array(width * height);
+  const channels = image.channels ?? 1;
+  const data = new Uint8Array(width * height * channels);
   for (let i = 0; i < data.length; i++) {
     data[i] = Math.round(Math.min(1, Math.max(0, pixels[i])) * 255);
   }
-  return encode({ width, height, data, channels: 1, depth: 8 });
+  return encode({ width, height, data, channels, depth: 8 });
 }
 
 /** Writes `image` as a greyscale PNG at `path`, creating folders as needed. Returns the bytes. */

@@ -7,12 +7,18 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { resolveOptions, type UnlearnOptions } from '../lib/core/options';
-import { sampleLatents } from '../lib/core/rng';
-import { projection } from '../lib/core/target-vector';
-import { rocAuc } from '../lib/core/roc';
+import { streamLatents, streamSeed } from '../lib/core/seed-streams';
+import {
+  formatRecipe,
+  taggedIndices,
+  tagsFromIndices,
+  targetFingerprint,
+  type RecipeExpect,
+} from '../lib/core/recipe';
 import { hasFeature, type MorphoMeasures, type MorphoThresholds } from '../lib/core/morpho/index';
 import { parseModelIndex, type ModelEntry } from '../lib/models/manifest';
-import type { ModelJson } from '../lib/models/bytes';
+import type { GeneratorBytes, ModelJson } from '../lib/models/bytes';
+import { judge, type FeatureLabeler } from '../lib/eval/judge';
 import { LocalEngine } from '../lib/engine/local-engine';
 import type { TargetDiagnostics } from '../lib/train/unlearn/target';
 import type { UnlearnProgress } from '../lib/train/unlearn/session';
@@ -42,6 +48,8 @@ export interface RowConfig {
   /** Fresh samples for the evaluation (paper: 10,000). */
   evalSamples: number;
   options: UnlearnOptions;
+  /** Tagged grid indices from a recipe; unset: the Morpho measure tags as a simulated person. */
+  tags?: number[];
 }
 
 /** The paper's MNIST settings (Table 4): α 3, lr 1e-4, 200 epochs over 500 latents, batch 64. */
@@ -89,6 +97,34 @@ export interface RowResult {
   isMnist: { original: number; unlearned: number };
   fidMnist: { original: number; unlearned: number };
   digitHistogram: { original: number[]; unlearned: number[] };
+  /** The recipe hash that replays this row in the app or with `--recipe` (core/recipe). */
+  recipe: string;
+}
+
+/** The recipe of a finished row: its grid, tags, options and steps, and what it reached. */
+async function rowRecipe(
+  cfg: RowConfig,
+  isPositive: Uint8Array,
+  target: TargetDiagnostics,
+  steps: number,
+  reached: { tfr: number | null; isMnist: number | null; fidMnist: number | null },
+): Promise<string> {
+  const expect: RecipeExpect = {
+    threshold: target.threshold,
+    targetVector: await targetFingerprint(target.targetVector),
+  };
+  if (reached.tfr !== null) expect.tfr = reached.tfr;
+  if (reached.isMnist !== null) expect.isMnist = reached.isMnist;
+  if (reached.fidMnist !== null) expect.fidMnist = reached.fidMnist;
+  return formatRecipe({
+    model: cfg.model,
+    count: cfg.poolSize,
+    tags: taggedIndices(isPositive),
+    feature: { kind: 'morpho', feature: cfg.feature, slantSide: cfg.slantSide },
+    options: { ...cfg.options, steps },
+    evalCount: cfg.evalSamples,
+    expect,
+  });
 }
 
 /** What a row hands back beyond the numbers: the engine (for saving g_θ) and preview images. */
@@ -109,9 +145,11 @@ export function modelEntry(id: string): ModelEntry {
   return entry;
 }
 
-/** A seed for one purpose (1 tagging pool, 2 preview, 3 evaluation) derived from the run's seed. */
-export function seedStream(seed: number, stream: number): number {
-  return (Math.imul(seed ^ 0x9e3779b9, 0x85ebca6b) + Math.imul(stream, 0xc2b2ae35)) >>> 0;
+const NUMBERED_STREAMS = ['tagGrid', 'preview', 'evaluation', 'attack'] as const;
+
+/** The seed of numbered stream 1–4 (tag grid, preview, evaluation, attack): see core/seed-streams. */
+export function seedStream(seed: number, stream: 1 | 2 | 3 | 4): number {
+  return streamSeed(seed, NUMBERED_STREAMS[stream - 1]);
 }
 
 /** Morpho labels of unitImages [n · 784]: true where the sample shows the feature. */
@@ -129,8 +167,33 @@ export async function featureLabels(
 /** What evaluation needs besides the generator: the MNIST classifier, its test-set statistics, the thresholds. */
 export interface EvalContext {
   classifier: tf.LayersModel;
+  /** The same classifier as files, for the engine the judge drives. */
+  classifierBytes: GeneratorBytes;
   reference: GaussianStats;
   thresholds: MorphoThresholds;
+}
+
+/** model.json + weights.bin of the shipped model in `dir`, as bytes. */
+export function readModelBytes(dir: string): GeneratorBytes {
+  const modelJson = JSON.parse(readFileSync(join(dir, 'model.json'), 'utf8')) as ModelJson;
+  const file = readFileSync(join(dir, 'weights.bin'));
+  const weights = file.buffer.slice(file.byteOffset, file.byteOffset + file.byteLength);
+  return { modelJson, weights };
+}
+
+/** The Morpho measure as the judge's labeler: 1 where a sample shows `cfg`'s feature. */
+export function morphoLabeler(
+  thresholds: MorphoThresholds,
+  cfg: Pick<RowConfig, 'feature' | 'slantSide'>,
+): FeatureLabeler {
+  const what = cfg.feature === 'slant' ? `${cfg.slantSide} slant` : cfg.feature;
+  return {
+    name: `Morpho-MNIST ${what} (thresholds of the MNIST training set)`,
+    labels: async (unitImages, count) => {
+      const { labels } = await featureLabels(unitImages, count, thresholds, cfg);
+      return Uint8Array.from(labels, (b) => (b ? 1 : 0));
+    },
+  };
 }
 
 /** Loads the shipped mnist-classifier, its FID reference statistics and the Morpho thresholds. */
@@ -144,7 +207,12 @@ export async function loadEvalContext(): Promise<EvalContext> {
     classifierSha ?? '',
     join('models', 'mnist-classifier', 'test-stats.json'),
   );
-  return { classifier, reference, thresholds };
+  return {
+    classifier,
+    classifierBytes: readModelBytes(join('models', 'mnist-classifier')),
+    reference,
+    thresholds,
+  };
 }
 
 /** TFR, IS_mnist, FID_mnist and digit histogram of unitImages [count · 784], plus their Morpho labels. */
@@ -185,26 +253,27 @@ export async function runRow(
   const entry = modelEntry(cfg.model);
   const latentDim = entry.latentDim ?? 0;
   const outputRange = entry.outputRange ?? 'unit';
-  const dir = join('models', cfg.model);
-  const modelJson = JSON.parse(readFileSync(join(dir, 'model.json'), 'utf8')) as ModelJson;
-  const weightsFile = readFileSync(join(dir, 'weights.bin'));
-  const weights = weightsFile.buffer.slice(
-    weightsFile.byteOffset,
-    weightsFile.byteOffset + weightsFile.byteLength,
-  );
   const ctx = evalContext ?? (await loadEvalContext());
   const { thresholds } = ctx;
 
   const engine = new LocalEngine({ parallel: hooks.parallel });
-  await engine.loadGenerator({ id: cfg.model, modelJson, weights, latentDim, outputRange });
+  const bytes = readModelBytes(join('models', cfg.model));
+  await engine.loadGenerator({ id: cfg.model, ...bytes, latentDim, outputRange });
+  await engine.loadClassifier('mnist', ctx.classifierBytes);
 
   const seed = cfg.options.seed;
-  const pool = sampleLatents(seedStream(seed, 1), cfg.poolSize, latentDim);
-  log(`Tagging ${cfg.poolSize} samples with the Morpho measure (simulated person)…`);
-  const poolImages = await engine.generate(pool);
-  const tags = await featureLabels(poolImages, cfg.poolSize, thresholds, cfg);
-  const isPositive = Uint8Array.from(tags.labels, (b) => (b ? 1 : 0));
-  const previewLatents = sampleLatents(seedStream(seed, 2), 64, latentDim);
+  const pool = streamLatents(seed, 'tagGrid', cfg.poolSize, latentDim);
+  let isPositive: Uint8Array;
+  if (cfg.tags !== undefined) {
+    isPositive = tagsFromIndices(cfg.tags, cfg.poolSize);
+    log(`Tags from the recipe: ${cfg.tags.length} of ${cfg.poolSize} samples.`);
+  } else {
+    log(`Tagging ${cfg.poolSize} samples with the Morpho measure (simulated person)…`);
+    const poolImages = await engine.generate(pool);
+    const tags = await featureLabels(poolImages, cfg.poolSize, thresholds, cfg);
+    isPositive = Uint8Array.from(tags.labels, (b) => (b ? 1 : 0));
+  }
+  const previewLatents = streamLatents(seed, 'preview', 64, latentDim);
   const target = await engine.startSession({
     pool,
     isPositive,
@@ -222,12 +291,20 @@ export async function runRow(
   log(`Unlearned ${summary.steps} steps in ${trainSeconds.toFixed(1)} s.`);
 
   log(`Evaluating on ${cfg.evalSamples} fresh samples…`);
-  const evalLatents = sampleLatents(seedStream(seed, 3), cfg.evalSamples, latentDim);
   const n = cfg.evalSamples;
-  const original = await scoreSamples(await engine.generate(evalLatents, 'original'), n, ctx, cfg);
-  const unlearned = await scoreSamples(await engine.generate(evalLatents, 'student'), n, ctx, cfg);
-  const floor = await featureLabels(await engine.targets(evalLatents), n, thresholds, cfg);
-  const auc = rocAuc(projection(evalLatents, latentDim, target.targetVector), original.labels);
+  const judgement = await judge({
+    engine,
+    roles: ['original', 'student'],
+    latents: streamLatents(seed, 'evaluation', n, latentDim),
+    count: n,
+    latentDim,
+    labeler: morphoLabeler(thresholds, cfg),
+    quality: { reference: ctx.reference },
+    target,
+    floor: true,
+    attack: null,
+  });
+  const [original, unlearned] = judgement.generators;
   const preview = await engine.preview();
   if (evalContext === undefined) ctx.classifier.dispose();
 
@@ -240,16 +317,24 @@ export async function runRow(
     trainSeconds,
     stepsPerSecond: summary.steps / trainSeconds,
     backend: tf.getBackend(),
-    rocAuc: auc,
+    rocAuc: judgement.auc ?? Number.NaN,
     target: targetSummary,
     targetFeatureRatio: {
-      original: original.targetFeatureRatio,
-      unlearned: unlearned.targetFeatureRatio,
-      floor: floor.labels.filter(Boolean).length / n,
+      original: original.tfr ?? Number.NaN,
+      unlearned: unlearned.tfr ?? Number.NaN,
+      floor: judgement.floor ?? Number.NaN,
     },
-    isMnist: { original: original.isMnist, unlearned: unlearned.isMnist },
-    fidMnist: { original: original.fidMnist, unlearned: unlearned.fidMnist },
-    digitHistogram: { original: original.digitHistogram, unlearned: unlearned.digitHistogram },
+    isMnist: { original: original.isMnist?.mean ?? 0, unlearned: unlearned.isMnist?.mean ?? 0 },
+    fidMnist: { original: original.fidMnist ?? 0, unlearned: unlearned.fidMnist ?? 0 },
+    digitHistogram: {
+      original: original.histogram ?? [],
+      unlearned: unlearned.histogram ?? [],
+    },
+    recipe: await rowRecipe(cfg, isPositive, target, summary.steps, {
+      tfr: unlearned.tfr,
+      isMnist: unlearned.isMnist?.mean ?? null,
+      fidMnist: unlearned.fidMnist,
+    }),
   };
   return { result, engine, preview };
 }

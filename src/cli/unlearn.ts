@@ -14,19 +14,49 @@ import {
   runRow,
   type Feature,
   type GeneratorId,
+  type RowConfig,
   type RowResult,
 } from './unlearn-row';
 import { tileGrid } from '../lib/core/grid';
 import { writeGreyPng } from './png';
 import { formatDuration } from './progress-bar';
-import type { UnlearnOptions } from '../lib/core/options';
+import { OPTION_TABLE, optionFromText, resolveOptions, withOption } from '../lib/core/options';
+import {
+  checkReplay,
+  describeReplay,
+  parseRecipe,
+  recipeHash,
+  type Recipe,
+} from '../lib/core/recipe';
 import { plannedSteps } from '../lib/train/unlearn/session';
 
-const USAGE = `Usage: npm run -s unlearn -- --model dcgan-mnist|vae-mnist --feature thickness|slant
-  [--seed S] [--steps N | --epochs E] [--alpha A] [--lr LR] [--batch B]
-  [--threshold pooled|midpoint] [--shift literal|unit] [--margin M] [--direction meanDiff|lda]
-  [--latents pool|fresh] [--no-recon] [--no-unlearn] [--no-percep] [--slant-side left|right|abs]
-  [--pool N] [--samples N] [--backend wasm|cpu] [--workers N] [--json] [--out DIR] [--grid FILE.png]`;
+const RUN_FLAGS = `  --model dcgan-mnist|vae-mnist --feature thickness|slant   which row of the paper
+  --slant-side left|right|abs   which slant is the feature (default left)
+  --pool N      samples tagged by the simulated person (default 500)
+  --samples N   fresh samples for the evaluation (default 10,000)
+  --backend wasm|cpu   --workers N (threads that split each step; default one per core)
+  --json   --out DIR   --grid FILE.png`;
+
+/** The method's flags, one per row of OPTION_TABLE, with its help line and default. */
+const OPTION_FLAGS = OPTION_TABLE.map((spec) => {
+  const arg =
+    spec.kind === 'flag'
+      ? ''
+      : spec.kind === 'choice'
+        ? ` ${spec.values.join('|')}`
+        : ` ${spec.kind === 'integer' ? 'N' : 'X'}`;
+  const shown = spec.kind === 'flag' ? '' : ` (default ${spec.default ?? 'unset'})`;
+  const help = spec.kind === 'flag' ? `switches off ${spec.help}` : spec.help;
+  return `  --${`${spec.cli}${arg}`.padEnd(28)} ${help}${shown}`;
+}).join('\n');
+
+const USAGE = `Usage: npm run -s unlearn -- --model dcgan-mnist|vae-mnist --feature thickness|slant [flags]
+       npm run -s unlearn -- --recipe '<recipe link or #recipe&…>' [--samples N] [--json]
+${RUN_FLAGS}
+  --recipe LINK   replay a run of the app (or of this CLI) from its recipe link, and say whether it reproduced
+  --site URL      where the app is served, for the recipe link printed (default http://127.0.0.1:5173/)
+Options of the method (defaults: the paper's MNIST settings, Table 4):
+${OPTION_FLAGS}`;
 
 function fail(message: string): never {
   process.stderr.write(`${message}\n${USAGE}\n`);
@@ -45,35 +75,27 @@ function oneOf<T extends string>(
   return value as T;
 }
 
-function num(name: string, value: string | undefined, integer = false): number | undefined {
+function num(name: string, value: string | undefined): number | undefined {
   if (value === undefined) return undefined;
   const n = Number(value);
-  if (!Number.isFinite(n) || (integer && !Number.isInteger(n))) {
-    fail(`--${name} must be ${integer ? 'an integer' : 'a number'}; got "${value}".`);
-  }
+  if (!Number.isInteger(n) || n < 1) fail(`--${name} must be a whole number ≥ 1; got "${value}".`);
   return n;
 }
+
+const optionFlags = Object.fromEntries(
+  OPTION_TABLE.map((spec) => [
+    spec.cli,
+    { type: spec.kind === 'flag' ? ('boolean' as const) : ('string' as const) },
+  ]),
+);
 
 const { values } = (() => {
   try {
     return parseArgs({
       options: {
+        ...optionFlags,
         model: { type: 'string' },
         feature: { type: 'string' },
-        seed: { type: 'string' },
-        steps: { type: 'string' },
-        epochs: { type: 'string' },
-        alpha: { type: 'string' },
-        lr: { type: 'string' },
-        batch: { type: 'string' },
-        threshold: { type: 'string' },
-        shift: { type: 'string' },
-        margin: { type: 'string' },
-        direction: { type: 'string' },
-        latents: { type: 'string' },
-        'no-recon': { type: 'boolean' },
-        'no-unlearn': { type: 'boolean' },
-        'no-percep': { type: 'boolean' },
         'slant-side': { type: 'string' },
         pool: { type: 'string' },
         samples: { type: 'string' },
@@ -82,6 +104,8 @@ const { values } = (() => {
         json: { type: 'boolean' },
         out: { type: 'string' },
         grid: { type: 'string' },
+        recipe: { type: 'string' },
+        site: { type: 'string' },
         help: { type: 'boolean' },
       },
       strict: true,
@@ -95,57 +119,82 @@ if (values.help === true) {
   process.stdout.write(`${USAGE}\n`);
   process.exit(0);
 }
-const model =
-  oneOf<GeneratorId>('model', values.model, ['dcgan-mnist', 'vae-mnist']) ??
-  fail('--model is required.');
-const feature =
-  oneOf<Feature>('feature', values.feature, ['thickness', 'slant']) ??
-  fail('--feature is required.');
-const backendName = oneOf('backend', values.backend, ['wasm', 'cpu'] as const) ?? 'wasm';
+const backendName =
+  oneOf('backend', values.backend as string | undefined, ['wasm', 'cpu'] as const) ?? 'wasm';
+const given = values as Record<string, string | boolean | undefined>;
 const workers = (() => {
+  const raw = values.workers as string | undefined;
   try {
-    return workerCount(num('workers', values.workers, true));
+    return workerCount(raw === undefined ? undefined : Number(raw));
   } catch (e) {
     fail((e as Error).message);
   }
 })();
 
-const overrides: Partial<UnlearnOptions> = {};
-const set = <K extends keyof UnlearnOptions>(
-  key: K,
-  value: UnlearnOptions[K] | undefined,
-): void => {
-  if (value !== undefined) overrides[key] = value;
-};
-set('seed', num('seed', values.seed, true));
-set('steps', num('steps', values.steps, true));
-set('epochs', num('epochs', values.epochs, true));
-set('alpha', num('alpha', values.alpha));
-set('learningRate', num('lr', values.lr));
-set('batchSize', num('batch', values.batch, true));
-set('threshold', oneOf('threshold', values.threshold, ['pooled', 'midpoint'] as const));
-set('shift', oneOf('shift', values.shift, ['literal', 'unit'] as const));
-set('margin', num('margin', values.margin));
-set('direction', oneOf('direction', values.direction, ['meanDiff', 'lda'] as const));
-set('latents', oneOf('latents', values.latents, ['pool', 'fresh'] as const));
-if (values['no-recon'] || values['no-unlearn'] || values['no-percep']) {
-  overrides.terms = {
-    recon: values['no-recon'] !== true,
-    unlearn: values['no-unlearn'] !== true,
-    percep: values['no-percep'] !== true,
-  };
+/** The row a recipe link describes: its model, grid, tags, feature and every option. */
+function configFromRecipe(link: string): { config: RowConfig; recipe: Recipe } {
+  const usedOptions = OPTION_TABLE.filter((spec) => given[spec.cli] !== undefined);
+  for (const flag of [...usedOptions.map((s) => s.cli), 'model', 'feature', 'pool', 'slant-side']) {
+    if (given[flag] !== undefined) {
+      fail(`--recipe replays a run as it was recorded; leave out --${flag}.`);
+    }
+  }
+  let recipe: Recipe;
+  try {
+    recipe = parseRecipe(recipeHash(link));
+  } catch (e) {
+    fail((e as Error).message);
+  }
+  const model = oneOf<GeneratorId>('model', recipe.model, ['dcgan-mnist', 'vae-mnist']);
+  if (model === undefined) fail('The recipe names no model.');
+  if (recipe.feature?.kind !== 'morpho') {
+    fail(
+      "The recipe's feature is judged by a classifier of the app's user; the CLI measures Morpho-MNIST features only.",
+    );
+  }
+  const config = paperRowConfig(model, recipe.feature.feature, recipe.options);
+  config.slantSide = recipe.feature.slantSide;
+  config.poolSize = recipe.count;
+  config.tags = recipe.tags;
+  config.evalSamples = recipe.evalCount ?? config.evalSamples;
+  return { config, recipe };
 }
 
-let config;
-try {
-  config = paperRowConfig(model, feature, overrides);
-} catch (e) {
-  fail((e as Error).message);
+/** The row the flags describe: a paper row, with the method's options read by their table rows. */
+function configFromFlags(): RowConfig {
+  const model =
+    oneOf<GeneratorId>('model', values.model as string | undefined, ['dcgan-mnist', 'vae-mnist']) ??
+    fail('--model is required.');
+  const feature =
+    oneOf<Feature>('feature', values.feature as string | undefined, ['thickness', 'slant']) ??
+    fail('--feature is required.');
+  let options = resolveOptions();
+  for (const spec of OPTION_TABLE) {
+    const text = given[spec.cli];
+    if (text === undefined) continue;
+    try {
+      const value = spec.kind === 'flag' ? false : optionFromText(spec, text as string);
+      options = withOption(options, spec.key, value);
+    } catch (e) {
+      fail(`--${spec.cli}: ${(e as Error).message}`);
+    }
+  }
+  const config = paperRowConfig(model, feature, options);
+  config.slantSide =
+    oneOf(
+      'slant-side',
+      values['slant-side'] as string | undefined,
+      ['left', 'right', 'abs'] as const,
+    ) ?? 'left';
+  config.poolSize = num('pool', values.pool as string | undefined) ?? config.poolSize;
+  return config;
 }
-config.slantSide =
-  oneOf('slant-side', values['slant-side'], ['left', 'right', 'abs'] as const) ?? 'left';
-config.poolSize = num('pool', values.pool, true) ?? config.poolSize;
-config.evalSamples = num('samples', values.samples, true) ?? config.evalSamples;
+
+const replaying = typeof values.recipe === 'string' ? configFromRecipe(values.recipe) : null;
+const config = replaying?.config ?? configFromFlags();
+config.evalSamples = num('samples', values.samples as string | undefined) ?? config.evalSamples;
+const { model, feature } = config;
+const site = (values.site as string | undefined) ?? 'http://127.0.0.1:5173/';
 
 const log = (line: string): void => void process.stderr.write(`${line}\n`);
 const backend = await initNodeBackend(backendName);
@@ -185,6 +234,16 @@ const gridPath =
 if (gridPath !== undefined) writeBeforeAfter(gridPath, preview);
 await engine.dispose();
 
+const link = `${site.replace(/#.*$/, '')}${result.recipe}`;
+const replay =
+  replaying === null
+    ? null
+    : (() => {
+        const reached = parseRecipe(result.recipe).expect;
+        const check = checkReplay(replaying.recipe.expect, reached);
+        return { ...check, verdict: describeReplay(check) };
+      })();
+
 if (values.json === true) {
   const {
     model: m,
@@ -198,10 +257,12 @@ if (values.json === true) {
     fidMnist,
   } = result;
   process.stdout.write(
-    `${JSON.stringify({ model: m, feature: f, config: c, seconds, backend: b, rocAuc, targetFeatureRatio, isMnist, fidMnist, details: result })}\n`,
+    `${JSON.stringify({ model: m, feature: f, config: c, seconds, backend: b, rocAuc, targetFeatureRatio, isMnist, fidMnist, recipe: link, replay, details: result })}\n`,
   );
 } else {
   process.stdout.write(table(result));
+  process.stdout.write(`\nRecipe (opens this run in the app, which replays it): ${link}\n`);
+  if (replay !== null) process.stdout.write(`${replay.verdict}\n`);
   if (gridPath !== undefined)
     process.stdout.write(`\nBefore (left) and after (right), same latents: ${gridPath}\n`);
 }

@@ -50,6 +50,53 @@ describe('npm run unlearn', () => {
     expect(result.rocAuc).toBeGreaterThan(0.5);
   }, 240_000);
 
+  it('prints a recipe link that replays the run bit for bit on the same backend', () => {
+    const first = unlearn([
+      '--model',
+      'vae-mnist',
+      '--feature',
+      'slant',
+      '--steps',
+      '4',
+      '--pool',
+      '150',
+      '--samples',
+      '200',
+      '--seed',
+      '5',
+      '--json',
+    ]);
+    expect(first.status, first.stderr).toBe(0);
+    const run = JSON.parse(first.stdout) as { recipe: string; targetFeatureRatio: object };
+    expect(run.recipe).toMatch(/^http:\/\/127\.0\.0\.1:5173\/#recipe&v=2&model=vae-mnist&n=150&/);
+    expect(run.recipe).toContain('&seed=5&');
+    expect(run.recipe).toContain('&eval=200&');
+
+    const again = unlearn(['--recipe', run.recipe, '--json']);
+    expect(again.status, again.stderr).toBe(0);
+    const replay = JSON.parse(again.stdout) as {
+      replay: { reproduced: boolean; checks: { name: string; identical: boolean }[] };
+      targetFeatureRatio: object;
+    };
+    expect(replay.replay.reproduced).toBe(true);
+    expect(replay.replay.checks.map((c) => c.name)).toEqual([
+      'threshold',
+      'targetVector',
+      'tfr',
+      'isMnist',
+      'fidMnist',
+    ]);
+    for (const check of replay.replay.checks) expect(check.identical, check.name).toBe(true);
+    expect(replay.targetFeatureRatio).toEqual(run.targetFeatureRatio);
+
+    const mixed = unlearn(['--recipe', run.recipe, '--alpha', '2']);
+    expect(mixed.status).toBe(2);
+    expect(mixed.stderr).toMatch(/leave out --alpha/);
+    const broken = unlearn(['--recipe', '#recipe&v=2&model=vae-mnist&n=500&steps=3&tags=9,2']);
+    expect(broken.status).toBe(2);
+    expect(broken.stderr).toMatch(/This recipe link is malformed: "tags"/);
+  }, 240_000);
+
   it('rejects a bad flag with exit code 2 and a usage line', () => {
     const run = unlearn(['--model', 'stylegan', '--feature', 'thickness']);
     expect(run.status).toBe(2);

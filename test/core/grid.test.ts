@@ -27,3 +27,20 @@ describe('tileGrid', () => {
     expect(() => tileGrid(new Float32Array(3), 1, 2, 2)).toThrow();
   });
 });
+
+describe('tileGrid in colour', () => {
+  it('keeps the channels of each pixel together', () => {
+    // Two 1×2 RGB images: pixel values 1…6 and 7…12.
+    const images = Float32Array.from({ length: 12 }, (_, i) => i + 1);
+    const grid = tileGrid(images, 2, 1, 2, { cols: 2, padding: 1, channels: 3 });
+    expect(grid.channels).toBe(3);
+    expect(grid.width).toBe(2 * 2 + 3);
+    const rgbAt = (r: number, c: number) =>
+      Array.from(grid.pixels.subarray((r * grid.width + c) * 3, (r * grid.width + c + 1) * 3));
+    expect(rgbAt(1, 1)).toEqual([1, 2, 3]);
+    expect(rgbAt(1, 2)).toEqual([4, 5, 6]);
+    expect(rgbAt(1, 4)).toEqual([7, 8, 9]);
+    expect(rgbAt(1, 5)).toEqual([10, 11, 12]);
+    expect(rgbAt(1, 3)).toEqual([0, 0, 0]);
+  });
+});

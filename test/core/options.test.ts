@@ -1,6 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import {
   DEFAULT_UNLEARN_OPTIONS,
+  OPTION_TABLE,
+  optionFromText,
+  optionToText,
+  optionValue,
+  withOption,
   LOSS_TERM_HELP,
   OptionsError,
   resolveOptions,
@@ -108,5 +113,56 @@ describe('option help', () => {
       expect(line).not.toMatch(/\n/);
     }
     expect(Object.keys(LOSS_TERM_HELP).sort()).toEqual(['percep', 'recon', 'unlearn']);
+  });
+});
+
+describe('the option table', () => {
+  it('declares every option once, with its own CLI flag and URL key', () => {
+    const keys = OPTION_TABLE.map((s) => s.key);
+    const fields = [
+      ...Object.keys(DEFAULT_UNLEARN_OPTIONS).filter((k) => k !== 'terms'),
+      'steps',
+      'terms.recon',
+      'terms.unlearn',
+      'terms.percep',
+    ];
+    expect([...keys].sort()).toEqual(fields.sort());
+    expect(new Set(OPTION_TABLE.map((s) => s.cli)).size).toBe(OPTION_TABLE.length);
+    expect(new Set(OPTION_TABLE.map((s) => s.url)).size).toBe(OPTION_TABLE.length);
+  });
+
+  it('reads back as text what it writes, for a value other than the default', () => {
+    const o = resolveOptions({
+      alpha: 2.5,
+      learningRate: 3e-4,
+      batchSize: 16,
+      epochs: 5,
+      steps: 40,
+      threshold: 'midpoint',
+      shift: 'unit',
+      margin: 0.25,
+      direction: 'lda',
+      shrinkage: 0.3,
+      latents: 'fresh',
+      batchNorm: 'train',
+      seed: 99,
+      terms: { recon: false },
+    });
+    let back = resolveOptions();
+    for (const spec of OPTION_TABLE) {
+      const text = optionToText(spec, optionValue(o, spec.key));
+      back = withOption(back, spec.key, optionFromText(spec, text));
+    }
+    expect(back).toEqual(o);
+  });
+
+  it('names the option a bad text belongs to', () => {
+    const lr = OPTION_TABLE.find((s) => s.cli === 'lr')!;
+    expect(() => optionFromText(lr, 'fast')).toThrow(/learningRate: must be a number, got "fast"/);
+    const recon = OPTION_TABLE.find((s) => s.url === 'recon')!;
+    expect(() => optionFromText(recon, 'yes')).toThrow(/terms.recon: must be true or false/);
+    const shrink = OPTION_TABLE.find((s) => s.key === 'shrinkage')!;
+    expect(optionFromText(shrink, 'ledoitWolf')).toBe('ledoitWolf');
+    expect(() => optionFromText(shrink, '2')).toThrow(/shrinkage/);
   });
 });

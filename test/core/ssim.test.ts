@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { gaussianWindow, msSsim, ssim } from '../../src/lib/core/ssim';
+import { gaussianWindow, msSsim, msSsimPlan, MS_SSIM_WEIGHTS, ssim } from '../../src/lib/core/ssim';
 import { createRng } from '../../src/lib/core/rng';
 
 interface SsimPair {
@@ -165,10 +165,11 @@ describe('msSsim', () => {
     tf.dispose([a, b]);
   });
 
-  it('refuses images too small for three scales, and shape mismatches', () => {
+  it('refuses scales that end below the window, and shape mismatches', () => {
     const small = tf.zeros([1, 20, 20, 1]) as tf.Tensor4D;
     const big = tf.zeros([1, 28, 28, 1]) as tf.Tensor4D;
-    expect(() => msSsim(small, small)).toThrow(/scales/);
+    expect(() => msSsim(small, small, { weights: MS_SSIM_WEIGHTS })).toThrow(/scales/);
+    expect(() => msSsim(small, small)).not.toThrow();
     expect(() => msSsim(small, big)).toThrow(/shapes/);
     expect(() => ssim(small, small)).not.toThrow();
     tf.dispose([small, big]);
@@ -185,6 +186,73 @@ describe('msSsim', () => {
     const before = tf.memory().numTensors;
     run();
     expect(tf.memory().numTensors).toBe(before);
+    tf.dispose([a, b]);
+  });
+});
+
+describe('msSsim on other image sizes and colour', () => {
+  it('picks the window and scales from the image size', () => {
+    const plan = (side: number) => {
+      const p = msSsimPlan(side);
+      return [p.window, p.weights.length];
+    };
+    expect(plan(28)).toEqual([7, 3]);
+    expect(plan(32)).toEqual([7, 3]);
+    expect(plan(20)).toEqual([7, 2]);
+    expect(plan(64)).toEqual([7, 4]);
+    expect(plan(128)).toEqual([7, 5]);
+    expect(plan(175)).toEqual([7, 5]);
+    expect(plan(176)).toEqual([11, 5]);
+    expect(plan(256)).toEqual([11, 5]);
+    expect(plan(6)).toEqual([5, 1]);
+    expect(msSsimPlan(28).weights).toEqual([0.0448, 0.2856, 0.3001]);
+  });
+
+  it('gives 28×28 images exactly the values of the fixed MNIST setting', async () => {
+    const a = batch([unitImage(30), unitImage(31)]);
+    const b = batch([noisy(unitImage(30), 0.1, 9), unitImage(33)]);
+    const auto = await values(msSsim(a, b));
+    const fixed = await values(msSsim(a, b, { window: 7, weights: [0.0448, 0.2856, 0.3001] }));
+    expect(auto).toEqual(fixed);
+    tf.dispose([a, b]);
+  });
+
+  /** A [1, 28, 28, 3] image from three greyscale unitImages, one per channel. */
+  function rgb(r: Float32Array, g: Float32Array, bl: Float32Array): tf.Tensor4D {
+    const out = new Float32Array(784 * 3);
+    for (let p = 0; p < 784; p++) {
+      out[3 * p] = r[p];
+      out[3 * p + 1] = g[p];
+      out[3 * p + 2] = bl[p];
+    }
+    return tf.tensor4d(out, [1, 28, 28, 3]);
+  }
+
+  it('averages SSIM over the channels of a colour image', async () => {
+    const x = [unitImage(40), unitImage(41), unitImage(42)];
+    const y = [noisy(x[0], 0.2, 1), unitImage(43), noisy(x[2], 0.05, 2)];
+    const a = rgb(x[0], x[1], x[2]);
+    const b = rgb(y[0], y[1], y[2]);
+    const perChannel = await values(ssim(batch(x), batch(y), { window: 7 }));
+    const mean = perChannel.reduce((s, v) => s + v, 0) / 3;
+    const [colour] = await values(ssim(a, b, { window: 7 }));
+    expect(colour).toBeCloseTo(mean, 5);
+    const [oneScale] = await values(msSsim(a, b, { weights: [1] }));
+    expect(oneScale).toBeCloseTo(Math.max(0, mean), 5);
+    // Three equal channels are the greyscale image.
+    const grey = await values(msSsim(batch([x[0]]), batch([y[0]])));
+    const [same] = await values(msSsim(rgb(x[0], x[0], x[0]), rgb(y[0], y[0], y[0])));
+    expect(same).toBeCloseTo(grey[0], 5);
+    tf.dispose([a, b]);
+  });
+
+  it('has finite gradients on 32×32 colour images', async () => {
+    const a = tf.randomUniform([2, 32, 32, 3], 0, 1, 'float32', 1) as tf.Tensor4D;
+    const b = tf.randomUniform([2, 32, 32, 3], 0, 1, 'float32', 2) as tf.Tensor4D;
+    const grad = tf.grad((x: tf.Tensor) => tf.sum(msSsim(x as tf.Tensor4D, b)))(a);
+    const g = await values(grad);
+    expect(g.every(Number.isFinite)).toBe(true);
+    expect(g.some((v) => Math.abs(v) > 1e-6)).toBe(true);
     tf.dispose([a, b]);
   });
 });

@@ -1,20 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import {
-  formatRanges,
-  moveFocus,
-  parseRanges,
-  tagRange,
-  toggleTag,
-  countTags,
-} from '../../src/ui/logic/tag-selection';
-import { formatRecipe, parseRecipe, RecipeError } from '../../src/ui/logic/recipe';
+import { moveFocus, tagRange, toggleTag, countTags } from '../../src/ui/logic/tag-selection';
 import {
   packContainer,
   unpackContainer,
   ContainerError,
   type Provenance,
 } from '../../src/ui/logic/container';
-import { resolveOptions } from '../../src/lib/core/options';
 
 describe('tag selection', () => {
   it('toggles one sample and shift-selects a range in either direction', () => {
@@ -31,43 +22,6 @@ describe('tag selection', () => {
     expect(moveFocus(5, 'ArrowDown', 10, 100)).toBe(15);
     expect(moveFocus(95, 'ArrowDown', 10, 100)).toBe(99);
     expect(moveFocus(3, 'x', 10, 100)).toBeNull();
-  });
-
-  it('writes and reads index ranges, refusing bad ones', () => {
-    expect(formatRanges([5, 1, 2, 3, 9, 10])).toBe('1-3,5,9-10');
-    expect(parseRanges('1-3,5,9-10', 20)).toEqual([1, 2, 3, 5, 9, 10]);
-    expect(() => parseRanges('3-1', 20)).toThrow(/outside/);
-    expect(() => parseRanges('1,x', 20)).toThrow(/"x"/);
-    expect(() => parseRanges('25', 20)).toThrow(/outside/);
-  });
-});
-
-describe('recipe links', () => {
-  const recipe = {
-    model: 'dcgan-mnist',
-    seed: 7,
-    count: 500,
-    tags: [1, 2, 3, 40],
-    options: resolveOptions({ alpha: 2, threshold: 'midpoint', terms: { percep: false } }),
-    steps: 120,
-    expect: { tfr: 0.042 },
-  };
-
-  it('round-trips a recipe', () => {
-    const back = parseRecipe(formatRecipe(recipe));
-    expect(back).toEqual(recipe);
-  });
-
-  it.each([
-    ['#nothing', /does not start with #recipe/],
-    ['#recipe&model=dcgan-mnist&grid=abc&n=500&steps=3', /"grid" must be an integer/],
-    ['#recipe&model=dcgan-mnist&grid=1&n=500&steps=3&tags=1-900', /"tags"/],
-    ['#recipe&model=dcgan-mnist&grid=1&n=500&steps=3&alpha=-1', /alpha/],
-    ['#recipe&model=../etc&grid=1&n=500&steps=3', /"model"/],
-    ['#recipe&model=dcgan-mnist&grid=1&n=500&steps=3&expect.tfr=abc', /expect.tfr/],
-  ])('refuses %s with a reason', (hash, reason) => {
-    expect(() => parseRecipe(hash)).toThrow(RecipeError);
-    expect(() => parseRecipe(hash)).toThrow(reason);
   });
 });
 

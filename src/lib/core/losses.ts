@@ -10,9 +10,9 @@ import { msSsim } from './ssim';
  *   L         = α (L_unlearn + L_percep) + L_recon         (Eq. 5)
  *
  * ‖·‖₁ is the mean absolute pixel difference of one image, and each term of the batch is the
- * mean over the batch of its per-latent values. All images are unitImages [batch, h, w, 1] in
+ * mean over the batch of its per-latent values. All images are unitImages [batch, h, w, c] in
  * [0, 1]: map tanh outputs with (x + 1)/2 first, so L1 and MS-SSIM (data range 1) see the same
- * scale for the DCGAN and the VAE.
+ * scale for the DCGAN and the VAE (and any generator, greyscale or colour).
  */
 
 /** Which terms of Eq. 5 are on (the ablation switches of Table 6). */
@@ -23,11 +23,11 @@ export interface LossTerms {
 }
 
 export interface UnlearningLossInputs {
-  /** g(z): the student's unitImages [batch, h, w, 1]; gradients flow to it. */
+  /** g(z): the student's unitImages [batch, h, w, c]; gradients flow to it. */
   student: tf.Tensor4D;
-  /** f(z): the frozen generator's unitImages [batch, h, w, 1]. */
+  /** f(z): the frozen generator's unitImages [batch, h, w, c]. */
   original: tf.Tensor4D;
-  /** f(ẑ): the frozen generator's unitImages of the translated latents [batch, h, w, 1]. */
+  /** f(ẑ): the frozen generator's unitImages of the translated latents [batch, h, w, c]. */
   target: tf.Tensor4D;
   /** sim(z) [batch], 1 where the latent is flagged (Eq. 1), else 0. */
   sim: tf.Tensor1D;

@@ -2,7 +2,8 @@ import * as tf from '@tensorflow/tfjs';
 
 /**
  * SSIM (Wang et al. 2004) and a small-image MS-SSIM (Wang et al. 2003) on unitImages
- * [batch, h, w, 1] in [0, dataRange], as method.md § "MS-SSIM on 28×28" specifies.
+ * [batch, h, w, c] in [0, dataRange], as docs/method.md § "MS-SSIM on small images" specifies:
+ * colour images get SSIM and cs per channel, averaged over the channels at each scale.
  *
  * Local statistics use a normalised Gaussian window applied separably with plain `tf.conv2d`
  * ([k, 1, 1, 1] then [1, k, 1, 1] filters, 'valid' padding, so the map excludes a border of
@@ -32,8 +33,27 @@ export interface MsSsimOptions extends SsimOptions {
   weights?: readonly number[];
 }
 
-/** The first three of the five MS-SSIM weights of Wang et al. (2003). */
-export const MS_SSIM_WEIGHTS: readonly number[] = [0.0448, 0.2856, 0.3001];
+/** The five MS-SSIM weights of Wang et al. (2003), finest scale first. */
+export const WANG_WEIGHTS: readonly number[] = [0.0448, 0.2856, 0.3001, 0.2363, 0.1333];
+
+/** The first three of them: MNIST's 28 px leave room for three scales of a 7-tap window. */
+export const MS_SSIM_WEIGHTS: readonly number[] = WANG_WEIGHTS.slice(0, 3);
+
+/**
+ * The window and scales MS-SSIM uses on images with shorter side `side` (docs/method.md): the
+ * standard 11-tap window and five scales once the fifth scale still holds 11 pixels (side ≥ 176);
+ * below that a 7-tap window (or the largest odd one the image holds) and as many scales, up to
+ * five, as keep the smallest scale at least as large as the window. 28 and 32 px: 3 scales.
+ */
+export function msSsimPlan(side: number): { window: number; weights: number[] } {
+  if (!Number.isInteger(side) || side < 1) {
+    throw new Error(`msSsim: image side must be a positive integer, got ${side}`);
+  }
+  const window = side >= 11 << 4 ? 11 : side >= 7 ? 7 : side % 2 === 1 ? side : side - 1;
+  let scales = 1;
+  while (scales < WANG_WEIGHTS.length && side >> scales >= window) scales++;
+  return { window, weights: WANG_WEIGHTS.slice(0, scales) };
+}
 
 /** Below this a clamped cs or ssim counts as 0 (keeps the gradient of x^w finite). */
 const POW_FLOOR = 1e-6;
@@ -51,8 +71,8 @@ export function gaussianWindow(taps: number, sigma: number): Float32Array {
 }
 
 function checkPair(a: tf.Tensor4D, b: tf.Tensor4D, taps: number, what: string): void {
-  if (a.rank !== 4 || a.shape[3] !== 1) {
-    throw new Error(`${what}: need images [batch, h, w, 1], got [${a.shape.join(', ')}]`);
+  if (a.rank !== 4) {
+    throw new Error(`${what}: need images [batch, h, w, c], got [${a.shape.join(', ')}]`);
   }
   if (a.shape.some((n, i) => n !== b.shape[i])) {
     throw new Error(`${what}: shapes differ, [${a.shape.join(', ')}] vs [${b.shape.join(', ')}]`);
@@ -63,10 +83,29 @@ function checkPair(a: tf.Tensor4D, b: tf.Tensor4D, taps: number, what: string): 
 }
 
 /**
- * Mean over the valid map of SSIM and of its contrast-structure part cs, per image.
- * Call inside tf.tidy.
+ * Mean over the valid map of SSIM and of its contrast-structure part cs, per image and channel
+ * averaged over the channels. Call inside tf.tidy.
  */
 function ssimAndCs(
+  a: tf.Tensor4D,
+  b: tf.Tensor4D,
+  window: Float32Array,
+  c1: number,
+  c2: number,
+): { ssim: tf.Tensor1D; cs: tf.Tensor1D } {
+  const [batch, h, w, channels] = a.shape;
+  if (channels === 1) return ssimAndCsGrey(a, b, window, c1, c2);
+  // Each channel as an image of its own: [batch, h, w, c] → [batch · c, h, w, 1].
+  const split = (x: tf.Tensor4D): tf.Tensor4D =>
+    tf.reshape(tf.transpose(x, [0, 3, 1, 2]), [batch * channels, h, w, 1]);
+  const perChannel = ssimAndCsGrey(split(a), split(b), window, c1, c2);
+  const meanOverChannels = (v: tf.Tensor1D): tf.Tensor1D =>
+    tf.mean(tf.reshape(v, [batch, channels]), 1) as tf.Tensor1D;
+  return { ssim: meanOverChannels(perChannel.ssim), cs: meanOverChannels(perChannel.cs) };
+}
+
+/** {@link ssimAndCs} of one-channel images [batch, h, w, 1]. Call inside tf.tidy. */
+function ssimAndCsGrey(
   a: tf.Tensor4D,
   b: tf.Tensor4D,
   window: Float32Array,
@@ -108,11 +147,12 @@ function constants(options: SsimOptions): { c1: number; c2: number } {
 }
 
 /**
- * Single-scale SSIM, per image: the mean of the SSIM map over the valid region.
+ * Single-scale SSIM, per image: the mean of the SSIM map over the valid region (and over the
+ * channels of a colour image).
  * Defaults (11 taps, σ 1.5, L 1, K1 0.01, K2 0.03) match scikit-image's
  * `structural_similarity(gaussian_weights=True, sigma=1.5, use_sample_covariance=False)`.
  *
- * @param a, b images [batch, h, w, 1] in [0, dataRange]; borrowed.
+ * @param a, b images [batch, h, w, c] in [0, dataRange]; borrowed.
  * @returns [batch] SSIM in [−1, 1] (1 = identical), owned by the caller.
  */
 export function ssim(a: tf.Tensor4D, b: tf.Tensor4D, options: SsimOptions = {}): tf.Tensor1D {
@@ -134,15 +174,16 @@ function clampedPow(x: tf.Tensor1D, w: number): tf.Tensor1D {
 /**
  * MS-SSIM for small images, per image: Π_{j<M} relu(cs_j)^{w_j} · relu(ssim_M)^{w_M}, where
  * scale j + 1 is scale j average-pooled 2×2, and the weights are renormalised to sum 1.
- * Defaults: 7 taps, σ 1.5, 3 scales with weights (0.0448, 0.2856, 0.3001), L 1 — on 28×28
- * images the scales are 28, 14 and 7 pixels.
+ * Defaults: σ 1.5, L 1, the window and scales of {@link msSsimPlan} for the image size — on
+ * 28×28 images 7 taps and 3 scales of 28, 14 and 7 pixels, weights (0.0448, 0.2856, 0.3001).
  *
- * @param a, b images [batch, h, w, 1] in [0, dataRange]; borrowed.
+ * @param a, b images [batch, h, w, c] in [0, dataRange]; borrowed.
  * @returns [batch] MS-SSIM in [0, 1] (1 = identical), owned by the caller.
  */
 export function msSsim(a: tf.Tensor4D, b: tf.Tensor4D, options: MsSsimOptions = {}): tf.Tensor1D {
-  const window = gaussianWindow(options.window ?? 7, options.sigma ?? 1.5);
-  const raw = options.weights ?? MS_SSIM_WEIGHTS;
+  const plan = msSsimPlan(Math.min(a.shape[1], a.shape[2]));
+  const window = gaussianWindow(options.window ?? plan.window, options.sigma ?? 1.5);
+  const raw = options.weights ?? plan.weights;
   const total = raw.reduce((s, w) => s + w, 0);
   if (raw.length < 1 || raw.some((w) => !(w >= 0)) || !(total > 0)) {
     throw new Error('msSsim: weights must be non-negative with a positive sum');

@@ -2,7 +2,12 @@ import * as tf from '@tensorflow/tfjs';
 import type { UnlearnOptions } from '../core/options';
 import '../models/layers/index';
 import { modelFromBytes, modelToBytes } from '../models/bytes';
-import { classifierOutputs, generateUnitImages, type ClassifierOutputs } from '../train/metrics';
+import {
+  classifierOutputs,
+  generateUnitImages,
+  oneLogitPerImage,
+  type ClassifierOutputs,
+} from '../train/metrics';
 import { pgdAttack, type AttackOptions, type AttackResult } from '../train/attack';
 import { generatorSelfTest, runSelfTest, type SelfTestResult } from './self-test';
 import type { BackendChoice, BackendName } from './backend-request';
@@ -17,16 +22,41 @@ import {
 import { SessionStateError } from '../train/unlearn/errors';
 import { UnlearnProgram, unlearnProgramSpec } from '../train/unlearn/program';
 import type { GradientSource, GradientSourceFactory } from '../train/data-parallel';
+import { shapeText } from '../models/image-shape';
 import type {
   ClassifierRole,
   EngineInfo,
   GeneratorRole,
   GeneratorBytes,
+  GeneratorInfo,
   GeneratorSource,
+  ImageShape,
   PreviewImages,
   SessionRequest,
   UnlearningEngine,
 } from './types';
+
+/**
+ * The image shape of a generator's single output [batch, H, W, C]: square, C = 1 or 3.
+ *
+ * @throws Error in plain words when the model draws something else.
+ */
+function outputImageShape(model: tf.LayersModel): ImageShape {
+  const shape = model.outputs[0].shape;
+  const [, h, w, c] = shape;
+  if (
+    model.outputs.length !== 1 ||
+    shape.length !== 4 ||
+    h === null ||
+    w === null ||
+    (c !== 1 && c !== 3)
+  ) {
+    throw new Error(
+      `This generator does not draw images of height × width × 1 or 3 channels (its output is [${shape.slice(1).join(', ')}]).`,
+    );
+  }
+  return { height: h, width: w, channels: c };
+}
 
 /** Chooses and starts a TF.js backend; the worker injects the browser's (backend.ts). */
 export type BackendChooser = (
@@ -47,6 +77,7 @@ export class LocalEngine implements UnlearningEngine {
   private readonly classifiers = new Map<ClassifierRole, tf.LayersModel>();
   private imported: tf.LayersModel | null = null;
   private source: GeneratorSource | null = null;
+  private imageShape: ImageShape | null = null;
   private generator: tf.LayersModel | null = null;
   private session: UnlearningSession | null = null;
   private control: RunControl | null = null;
@@ -93,7 +124,15 @@ export class LocalEngine implements UnlearningEngine {
   }
 
   async mnistOutputs(unitImages: Float32Array, count: number): Promise<ClassifierOutputs> {
-    return classifierOutputs(this.requireClassifier('mnist'), unitImages, count, 250);
+    return classifierOutputs(this.requireClassifier('mnist'), unitImages, count, 500);
+  }
+
+  async classifierLogits(
+    role: ClassifierRole,
+    unitImages: Float32Array,
+    count: number,
+  ): Promise<Float32Array> {
+    return oneLogitPerImage(this.requireClassifier(role), unitImages, count, 250);
   }
 
   async loadImported(bytes: GeneratorBytes): Promise<void> {
@@ -107,8 +146,9 @@ export class LocalEngine implements UnlearningEngine {
           `The imported generator takes latents of size ${inDim}; ${source.id} takes ${source.latentDim}.`,
         );
       }
-      if (outShape !== '28×28×1') {
-        throw new Error(`The imported generator draws ${outShape} images, not 28×28×1.`);
+      const baseShape = shapeText(this.requireImageShape());
+      if (outShape !== baseShape) {
+        throw new Error(`The imported generator draws ${outShape} images, not ${baseShape}.`);
       }
       for (const w of model.weights) {
         const values = await w.read().data();
@@ -171,19 +211,32 @@ export class LocalEngine implements UnlearningEngine {
     return { backend: tf.getBackend(), numTensors: memory.numTensors, numBytes: memory.numBytes };
   }
 
-  async loadGenerator(source: GeneratorSource): Promise<void> {
+  async loadGenerator(source: GeneratorSource): Promise<GeneratorInfo> {
     const model = await modelFromBytes(source.modelJson, source.weights);
     const inputShape = model.inputs[0].shape;
-    if (inputShape[1] !== source.latentDim) {
+    let imageShape: ImageShape;
+    try {
+      if (inputShape[1] !== source.latentDim) {
+        throw new Error(
+          `Model ${source.id} takes latents of size ${inputShape[1]}, its manifest says ${source.latentDim}.`,
+        );
+      }
+      imageShape = outputImageShape(model);
+    } catch (e) {
       model.dispose();
-      throw new Error(
-        `Model ${source.id} takes latents of size ${inputShape[1]}, its manifest says ${source.latentDim}.`,
-      );
+      throw e;
     }
     await this.disposeSession();
     this.generator?.dispose();
     this.generator = model;
     this.source = source;
+    this.imageShape = imageShape;
+    return {
+      latentDim: source.latentDim,
+      imageShape,
+      outputRange: source.outputRange,
+      parameters: model.countParams(),
+    };
   }
 
   async generate(latents: Float32Array, which: GeneratorRole = 'original'): Promise<Float32Array> {
@@ -329,6 +382,11 @@ export class LocalEngine implements UnlearningEngine {
       throw new SessionStateError('No generator is loaded yet: load a model first.');
     }
     return { generator: this.generator, source: this.source };
+  }
+
+  private requireImageShape(): ImageShape {
+    if (this.imageShape === null) throw new SessionStateError('No generator is loaded yet.');
+    return this.imageShape;
   }
 
   private requireSession(): UnlearningSession {

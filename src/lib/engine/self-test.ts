@@ -108,7 +108,7 @@ export async function runSelfTest(): Promise<SelfTestResult[]> {
  * latents and the gradient of mean(g(z)) with respect to every trainable weight, both finite and
  * the gradient not all zero. Never throws; leaves no tensors behind.
  *
- * @param generator z [b, latentDim] → images [b, 28, 28, 1]; borrowed, not changed.
+ * @param generator z [b, latentDim] → images [b, H, W, C]; borrowed, not changed.
  */
 export async function generatorSelfTest(
   generator: tf.LayersModel,

@@ -1,5 +1,6 @@
 import type { UnlearnOptions } from '../core/options';
 import type { OutputRange } from '../models/image-range';
+import type { ImageShape } from '../models/image-shape';
 import type { GeneratorBytes, ModelJson } from '../models/bytes';
 
 export type { GeneratorBytes, ModelJson };
@@ -23,8 +24,11 @@ export type {
 /** Which generator: f, the session's g_θ, or a g_θ imported from a file. */
 export type GeneratorRole = 'original' | 'student' | 'imported';
 
-/** Which classifier: the MNIST digit classifier (IS/FID_mnist) or a feature classifier h_a / h_b. */
-export type ClassifierRole = 'mnist' | 'featureA' | 'featureB';
+/**
+ * Which classifier: the MNIST digit classifier (IS/FID_mnist), the feature classifiers h_a / h_b
+ * of the attack, or `feature`: the one that says what counts as the feature (a user's own).
+ */
+export type ClassifierRole = 'mnist' | 'featureA' | 'featureB' | 'feature';
 
 /** A generator as bytes: what `models/<id>/` holds, or what the app keeps in IndexedDB. */
 export interface GeneratorSource {
@@ -37,6 +41,18 @@ export interface GeneratorSource {
   outputRange: OutputRange;
 }
 
+/** What the engine read from a loaded generator. */
+export interface GeneratorInfo {
+  latentDim: number;
+  /** One image of its output [H, W, C]. */
+  imageShape: ImageShape;
+  outputRange: OutputRange;
+  /** Trainable and frozen weights, counted. */
+  parameters: number;
+}
+
+export type { ImageShape };
+
 /** Plain-data input for a new unlearning session (no tensors: it may cross postMessage). */
 export interface SessionRequest {
   /** [N · latentDim] collected latents, the pool. */
@@ -48,7 +64,7 @@ export interface SessionRequest {
   options: UnlearnOptions;
 }
 
-/** Before/after unitImages [P · 784] of the preview latents and their sim flags [P]. */
+/** Before/after unitImages [P · H · W · C] of the preview latents and their sim flags [P]. */
 export interface PreviewImages {
   original: Float32Array;
   student: Float32Array;
@@ -82,6 +98,12 @@ export interface UnlearningEngine {
   loadClassifier(role: ClassifierRole, bytes: GeneratorBytes): Promise<void>;
   /** Softmax probabilities and penultimate features of unitImages [count · 784]. */
   mnistOutputs(unitImages: Float32Array, count: number): Promise<ClassifierOutputs>;
+  /** Logits [count] of a one-logit classifier (`[H, W, C] → logit`) on unitImages. */
+  classifierLogits(
+    role: ClassifierRole,
+    unitImages: Float32Array,
+    count: number,
+  ): Promise<Float32Array>;
   /**
    * Loads a g_θ from a file to compare against f. Throws with a clear message when its latent
    * size or output shape differs from f's, or a weight is NaN or infinite.
@@ -98,11 +120,11 @@ export interface UnlearningEngine {
   /** Continues the session from a checkpoint (same generator and request). */
   restore(checkpoint: UnlearnCheckpoint): Promise<void>;
   /** Loads the generator f that sessions start from; replaces any earlier one. */
-  loadGenerator(source: GeneratorSource): Promise<void>;
-  /** unitImages [n · 784] of f (or the session's g_θ) for latents [n · latentDim]. */
+  loadGenerator(source: GeneratorSource): Promise<GeneratorInfo>;
+  /** unitImages [n · H · W · C] of f (or the session's g_θ) for latents [n · latentDim]. */
   generate(latents: Float32Array, which?: GeneratorRole): Promise<Float32Array>;
   /**
-   * The targets a perfect student would output, unitImages [n · 784]: f(ẑ) where sim flags z,
+   * The targets a perfect student would output, unitImages [n · H · W · C]: f(ẑ) where sim flags z,
    * f(z) elsewhere. Their TFR is the floor a run can reach with this target.
    */
   targets(latents: Float32Array): Promise<Float32Array>;

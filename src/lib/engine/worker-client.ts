@@ -13,6 +13,7 @@ import type {
   UnlearnCheckpoint,
   EngineInfo,
   GeneratorBytes,
+  GeneratorInfo,
   GeneratorSource,
   PreviewImages,
   SessionRequest,
@@ -90,6 +91,13 @@ export class WorkerEngine implements UnlearningEngine {
   mnistOutputs(unitImages: Float32Array, count: number): Promise<ClassifierOutputs> {
     return this.call('mnistOutputs', [unitImages, count]);
   }
+  classifierLogits(
+    role: ClassifierRole,
+    unitImages: Float32Array,
+    count: number,
+  ): Promise<Float32Array> {
+    return this.call('classifierLogits', [role, unitImages, count]);
+  }
   loadImported(bytes: GeneratorBytes): Promise<void> {
     return this.call('loadImported', [bytes]);
   }
@@ -106,7 +114,7 @@ export class WorkerEngine implements UnlearningEngine {
   restore(checkpoint: UnlearnCheckpoint): Promise<void> {
     return this.call('restore', [checkpoint]);
   }
-  loadGenerator(source: GeneratorSource): Promise<void> {
+  loadGenerator(source: GeneratorSource): Promise<GeneratorInfo> {
     return this.call('loadGenerator', [source]);
   }
   generate(latents: Float32Array, which?: GeneratorRole): Promise<Float32Array> {

@@ -1,5 +1,7 @@
+import type { ImageShape } from '../../lib/models/image-shape';
+
 /**
- * Pixel painting for the grids: grey digits, and a colour-blind-safe diff heat map (cividis,
+ * Pixel painting for the grids: grey or colour images, and a colour-blind-safe diff heat map (cividis,
  * Nuñez et al. 2018: monotone in lightness, readable with every common colour-vision deficiency).
  */
 
@@ -22,63 +24,80 @@ export function cividis(v: number): [number, number, number] {
   return [a[0] + f * (b[0] - a[0]), a[1] + f * (b[1] - a[1]), a[2] + f * (b[2] - a[2])];
 }
 
-/** RGBA pixels [784 · 4] of image `i` of unitImages: white strokes on black. */
-export function greyPixels(images: Float32Array, i: number): Uint8ClampedArray {
-  const out = new Uint8ClampedArray(784 * 4);
-  for (let p = 0; p < 784; p++) {
-    const v = 255 * images[i * 784 + p];
-    out[4 * p] = v;
-    out[4 * p + 1] = v;
-    out[4 * p + 2] = v;
-    out[4 * p + 3] = 255;
+/** The RGB of value index `p` of image `i` (unitImages, channels last): grey or colour. */
+function rgbAt(images: Float32Array, shape: ImageShape, i: number, p: number): RGB {
+  const c = shape.channels;
+  const at = (i * shape.height * shape.width + p) * c;
+  if (c === 1) {
+    const v = 255 * images[at];
+    return [v, v, v];
   }
-  return out;
+  return [255 * images[at], 255 * images[at + 1], 255 * images[at + 2]];
 }
 
-/** RGBA pixels of |a_i − b_i| in cividis. */
-export function diffPixels(a: Float32Array, b: Float32Array, i: number): Uint8ClampedArray {
-  const out = new Uint8ClampedArray(784 * 4);
-  for (let p = 0; p < 784; p++) {
-    const [r, g, bl] = cividis(Math.abs(a[i * 784 + p] - b[i * 784 + p]));
+/** Mean |a − b| over the channels of pixel `p` of image `i`. */
+function diffAt(a: Float32Array, b: Float32Array, shape: ImageShape, i: number, p: number): number {
+  const c = shape.channels;
+  const at = (i * shape.height * shape.width + p) * c;
+  let s = 0;
+  for (let k = 0; k < c; k++) s += Math.abs(a[at + k] - b[at + k]);
+  return s / c;
+}
+
+type RGB = readonly [number, number, number];
+
+/** RGBA pixels [H · W · 4] of image `i` of unitImages of `shape`: grey or colour. */
+export function imagePixels(images: Float32Array, shape: ImageShape, i: number): Uint8ClampedArray {
+  const n = shape.height * shape.width;
+  const out = new Uint8ClampedArray(n * 4);
+  for (let p = 0; p < n; p++) {
+    const [r, g, b] = rgbAt(images, shape, i, p);
     out[4 * p] = r;
     out[4 * p + 1] = g;
-    out[4 * p + 2] = bl;
+    out[4 * p + 2] = b;
     out[4 * p + 3] = 255;
   }
   return out;
 }
 
 /** Colour of the dashed frame around marked cells (Okabe–Ito orange), RGB 0…255. */
-const MARK: readonly [number, number, number] = [230, 159, 0];
+const MARK: RGB = [230, 159, 0];
 
 /**
- * Paints image `i` of unitImages `images` (or its cividis |images − against| heat map) into RGBA
- * pixels `out` of a canvas `width` pixels wide: the 28×28 image at (x0 + 1, y0 + 1), inside a
- * 30×30 cell whose 1-pixel frame is dashed orange when `marked`, black otherwise.
+ * Paints image `i` of unitImages `images` of `shape` (or its cividis |images − against| heat
+ * map, averaged over channels) into RGBA pixels `out` of a canvas `width` pixels wide: the image
+ * at (x0 + 1, y0 + 1), inside a cell 2 pixels larger whose 1-pixel frame is dashed orange when
+ * `marked`, black otherwise.
  */
 export function paintCell(
   out: Uint8ClampedArray,
   width: number,
   x0: number,
   y0: number,
-  cell: { images: Float32Array; against: Float32Array | null; i: number; marked: boolean },
+  cell: {
+    images: Float32Array;
+    against: Float32Array | null;
+    shape: ImageShape;
+    i: number;
+    marked: boolean;
+  },
 ): void {
-  const { images, against, i, marked } = cell;
-  for (let y = 0; y < 30; y++) {
-    for (let x = 0; x < 30; x++) {
+  const { images, against, shape, i, marked } = cell;
+  const cw = shape.width + 2;
+  const ch = shape.height + 2;
+  for (let y = 0; y < ch; y++) {
+    for (let x = 0; x < cw; x++) {
       const o = 4 * ((y0 + y) * width + x0 + x);
-      const border = x === 0 || y === 0 || x === 29 || y === 29;
-      let rgb: readonly [number, number, number];
+      const border = x === 0 || y === 0 || x === cw - 1 || y === ch - 1;
+      let rgb: RGB;
       if (border) {
         rgb = marked && ((x + y) >> 1) % 2 === 0 ? MARK : [0, 0, 0];
       } else {
-        const p = i * 784 + (y - 1) * 28 + (x - 1);
-        if (against === null) {
-          const v = 255 * images[p];
-          rgb = [v, v, v];
-        } else {
-          rgb = cividis(Math.abs(images[p] - against[p]));
-        }
+        const p = (y - 1) * shape.width + (x - 1);
+        rgb =
+          against === null
+            ? rgbAt(images, shape, i, p)
+            : cividis(diffAt(images, against, shape, i, p));
       }
       out[o] = rgb[0];
       out[o + 1] = rgb[1];
@@ -88,13 +107,14 @@ export function paintCell(
   }
 }
 
-/** Mean |a_i − b_i| per image, [count]. */
+/** Mean |a_i − b_i| per image over all its values, [count]. */
 export function meanAbsDiff(a: Float32Array, b: Float32Array, count: number): Float32Array {
+  const size = a.length / Math.max(1, count);
   const out = new Float32Array(count);
   for (let i = 0; i < count; i++) {
     let s = 0;
-    for (let p = 0; p < 784; p++) s += Math.abs(a[i * 784 + p] - b[i * 784 + p]);
-    out[i] = s / 784;
+    for (let p = 0; p < size; p++) s += Math.abs(a[i * size + p] - b[i * size + p]);
+    out[i] = s / size;
   }
   return out;
 }

@@ -30,20 +30,6 @@ export function countTags(tags: ArrayLike<number>): number {
   return n;
 }
 
-/** Indices of the tagged samples, ascending. */
-export function taggedIndices(tags: ArrayLike<number>): number[] {
-  const out: number[] = [];
-  for (let i = 0; i < tags.length; i++) if (tags[i]) out.push(i);
-  return out;
-}
-
-/** A tag array of `count` samples with `indices` set; indices outside [0, count) are dropped. */
-export function tagsFromIndices(indices: readonly number[], count: number): Uint8Array {
-  const tags = new Uint8Array(count);
-  for (const i of indices) if (Number.isInteger(i) && i >= 0 && i < count) tags[i] = 1;
-  return tags;
-}
-
 /**
  * Where focus goes from `index` on key `key` in a grid of `columns` columns holding `count`
  * items; null for keys the grid does not handle. Focus stops at the edges.
@@ -78,36 +64,4 @@ export function moveFocus(
       return null;
   }
   return Math.max(0, Math.min(count - 1, next));
-}
-
-/** A compact text form of sorted indices: `3,17-19,40`. */
-export function formatRanges(indices: readonly number[]): string {
-  const sorted = [...new Set(indices)].sort((a, b) => a - b);
-  const parts: string[] = [];
-  for (let i = 0; i < sorted.length;) {
-    let j = i;
-    while (j + 1 < sorted.length && sorted[j + 1] === sorted[j] + 1) j++;
-    parts.push(j === i ? `${sorted[i]}` : `${sorted[i]}-${sorted[j]}`);
-    i = j + 1;
-  }
-  return parts.join(',');
-}
-
-/**
- * Reads {@link formatRanges}' form back.
- *
- * @throws Error naming the first part that is not `n` or `a-b` with 0 ≤ a ≤ b < limit.
- */
-export function parseRanges(text: string, limit: number): number[] {
-  if (text.trim() === '') return [];
-  const out: number[] = [];
-  for (const part of text.split(',')) {
-    const m = /^\s*(\d+)(?:-(\d+))?\s*$/.exec(part);
-    if (m === null) throw new Error(`"${part}" is not an index or a range a-b`);
-    const a = Number(m[1]);
-    const b = m[2] === undefined ? a : Number(m[2]);
-    if (a > b || b >= limit) throw new Error(`"${part}" is outside 0…${limit - 1}`);
-    for (let i = a; i <= b; i++) out.push(i);
-  }
-  return out;
 }

@@ -1,4 +1,5 @@
 import { sampleLatentsAt } from '../../lib/core/rng';
+import { streamSeed } from '../../lib/core/seed-streams';
 import { countTags, moveFocus, tagRange, toggleTag } from '../logic/tag-selection';
 import { getState, setState } from './storage';
 
@@ -9,7 +10,7 @@ interface SavedTags {
 }
 
 /**
- * The tagging grid: `count` samples z_i = sampleLatentsAt(seed, i) shown a page at a time; which
+ * The tagging grid: `count` samples z_i, latent i of the run seed's tag-grid stream, shown a page at a time; which
  * are tagged as showing the feature, where keyboard focus is, and the shift-click anchor.
  * Tags autosave to IndexedDB per (model, seed, count).
  */
@@ -43,7 +44,7 @@ export class TagBoard {
   /** Latents [n · latentDim] of samples `from` … `from + n − 1`. */
   latents(from: number, n: number): Float32Array {
     return sampleLatentsAt(
-      this.seed,
+      streamSeed(this.seed, 'tagGrid'),
       Array.from({ length: n }, (_, i) => from + i),
       this.latentDim,
     );

@@ -7,6 +7,7 @@ import {
 } from '../../lib/core/morpho/index';
 import thresholdsJson from '../../../models/morpho-mnist.json';
 import type { MorphoRequest, MorphoResponse } from './morpho-protocol';
+import type { FeatureLabeler } from '../../lib/eval/judge';
 
 /** The MNIST training set's percentiles: what "thick" and "left slant" mean. */
 export const MORPHO_THRESHOLDS = parseMorphoThresholds(thresholdsJson);
@@ -94,4 +95,14 @@ export function featureRatio(packed: Float64Array, count: number, choice: Featur
   let n = 0;
   for (const f of flags) n += f;
   return count === 0 ? 0 : n / count;
+}
+
+/** The Morpho measure in its worker as the judge's labeler of `choice`. */
+export function morphoLabeler(client: MorphoClient, choice: FeatureChoice): FeatureLabeler {
+  const what = choice.feature === 'slant' ? `${choice.slantSide} slant` : 'thickness';
+  return {
+    name: `Morpho-MNIST ${what}`,
+    labels: async (unitImages, count, onProgress) =>
+      featureFlags(await client.measure(unitImages, count, onProgress), count, choice),
+  };
 }

@@ -6,6 +6,7 @@ import { findTarget } from '../../../src/lib/train/unlearn/target';
 import { RunControl, UnlearningSession } from '../../../src/lib/train/unlearn/session';
 import { NonFiniteLossError, SessionStateError } from '../../../src/lib/train/unlearn/errors';
 import { generateUnitImages } from '../../../src/lib/train/metrics';
+import { stepSeed } from '../../../src/lib/train/loop';
 import { TOY_LATENT_DIM, brightLabels, ratio, toyGenerator } from './toy-generator';
 
 const DIM = TOY_LATENT_DIM;
@@ -199,14 +200,34 @@ describe('UnlearningSession', () => {
   });
 
   it('in fresh mode draws new latents each step, reproducibly from the seed', async () => {
+    const steps = 4;
     const a = await toySession({ latents: 'fresh' });
+    const flagged: number[] = [];
+    await a.session.run({
+      totalSteps: steps,
+      progressEvery: 1,
+      onProgress: (p) => void flagged.push(p.losses.flagged),
+    });
+    // Independent of the session: the batch of step k is z ~ N(0, I) drawn from stepSeed(seed, k).
+    const expected: number[] = [];
+    for (let k = 0; k < steps; k++) {
+      const z = sampleLatents(stepSeed(a.session.options.seed, k), 32, DIM);
+      const sim = await a.session.flags(z);
+      expected.push(sim.reduce((s, v) => s + v, 0) / 32);
+    }
+    // The expected batches differ from step to step, so one batch reused would not match.
+    expect(new Set(expected).size).toBeGreaterThan(1);
+    expect(flagged).toEqual(expected);
+
     const b = await toySession({ latents: 'fresh' });
-    await a.session.run({ totalSteps: 3 });
-    await b.session.run({ totalSteps: 3 });
+    const pool = await toySession({ latents: 'pool' });
+    await b.session.run({ totalSteps: steps });
+    await pool.session.run({ totalSteps: steps });
     const wa = await weightsOf(a.session.studentModel);
     const wb = await weightsOf(b.session.studentModel);
+    const wPool = await weightsOf(pool.session.studentModel);
     expect(Array.from(wa[0])).toEqual(Array.from(wb[0]));
-    a.session.dispose();
-    b.session.dispose();
+    expect(Array.from(wa[0])).not.toEqual(Array.from(wPool[0]));
+    for (const s of [a, b, pool]) s.session.dispose();
   });
 });

@@ -5,6 +5,7 @@ import { unlearningLoss } from '../../core/losses';
 import { toUnitImages, type OutputRange } from '../../models/image-range';
 import { epochOrders, stepSeed } from '../loop';
 import { sampleLatents } from '../../core/rng';
+import { streamSeed } from '../../core/seed-streams';
 import {
   captureModelWeights,
   captureOptimizerState,
@@ -14,7 +15,7 @@ import {
 } from '../checkpoint';
 import { NonFiniteLossError, SessionStateError } from './errors';
 import { cloneModel } from '../../models/clone';
-import { generateUnitImages } from '../metrics';
+import { generateUnitImages, imageSize } from '../metrics';
 import { namedGradients, type BatchPlan, type GradientSource } from '../data-parallel';
 
 /** The one phase of an unlearning step, for a {@link GradientSource}: g_θ's update. */
@@ -194,7 +195,7 @@ export class UnlearningSession {
     this.studentVariables = this.student.trainableWeights.map((w) => w.read() as tf.Variable);
     this.optimizer = tf.train.adam(options.learningRate);
     this.poolSize = init.pool.length / latentDim;
-    this.poolOrder = epochOrders(this.poolSize, options.seed);
+    this.poolOrder = epochOrders(this.poolSize, streamSeed(options.seed, 'shuffle'));
     this.zE = tf.tensor1d(init.target.targetVector);
     this.poolZ = tf.tensor2d(init.pool, [this.poolSize, latentDim]);
     this.previewZ = tf.tensor2d(init.previewLatents, [
@@ -239,7 +240,7 @@ export class UnlearningSession {
     });
   }
 
-  /** A generator's unitImages [b, 28, 28, 1] for z [b, latentDim]. */
+  /** A generator's unitImages [b, H, W, C] for z [b, latentDim]. */
   private render(model: tf.LayersModel, z: tf.Tensor2D, training: boolean): tf.Tensor4D {
     const out = model.apply(z, { training }) as tf.Tensor;
     return toUnitImages(out, this.outputRange) as tf.Tensor4D;
@@ -250,7 +251,8 @@ export class UnlearningSession {
    * fresh z ~ N(0, I) (`noise`).
    */
   planStep(step: number): BatchPlan {
-    const { batchSize, seed } = this.options;
+    const { batchSize } = this.options;
+    const seed = streamSeed(this.options.seed, 'shuffle');
     if (this.options.latents === 'fresh') {
       return {
         step,
@@ -445,7 +447,7 @@ export class UnlearningSession {
 
   /**
    * unitImages of `latents` [n · latentDim] from the original f or the student g_θ, as
-   * [n · 28 · 28] in [0, 1], generated in batches of `batchSize`.
+   * [n · H · W · C] in [0, 1], generated in batches of `batchSize`.
    */
   async generate(
     which: 'original' | 'student',
@@ -486,7 +488,8 @@ export class UnlearningSession {
   async compositeTargets(latents: Float32Array, batchSize = 256): Promise<Float32Array> {
     this.assertLive();
     const n = latents.length / this.latentDim;
-    const out = new Float32Array(n * 28 * 28);
+    const size = imageSize(this.original.outputs[0].shape);
+    const out = new Float32Array(n * size);
     for (let start = 0; start < n; start += batchSize) {
       const end = Math.min(n, start + batchSize);
       const images = tf.tidy(() => {
@@ -498,7 +501,7 @@ export class UnlearningSession {
         const mask = sim.reshape([-1, 1, 1, 1]);
         return target.mul(mask).add(original.mul(tf.scalar(1).sub(mask)));
       });
-      out.set(await images.data(), start * 28 * 28);
+      out.set(await images.data(), start * size);
       images.dispose();
     }
     return out;

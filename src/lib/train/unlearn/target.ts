@@ -1,6 +1,6 @@
 import { projection, targetVector, threshold } from '../../core/target-vector';
 import { rocAuc } from '../../core/roc';
-import { sampleLatents } from '../../core/rng';
+import { streamLatents } from '../../core/seed-streams';
 import type { UnlearnOptions } from '../../core/options';
 import type { LatentTarget } from './session';
 
@@ -38,16 +38,19 @@ export function findTarget(
   latents: Float32Array,
   latentDim: number,
   isPositive: ArrayLike<boolean | number>,
-  options: Pick<UnlearnOptions, 'direction' | 'threshold' | 'seed'>,
+  options: Pick<UnlearnOptions, 'direction' | 'shrinkage' | 'threshold' | 'seed'>,
   { bins = 30, freshCount = 2000 }: { bins?: number; freshCount?: number } = {},
 ): TargetDiagnostics {
   const positive = Array.from(isPositive, (v) => v === true || v === 1);
-  const zE = targetVector(latents, latentDim, positive, { direction: options.direction });
+  const zE = targetVector(latents, latentDim, positive, {
+    direction: options.direction,
+    shrinkage: options.shrinkage,
+  });
   const norm = Math.hypot(...zE);
   const proj = projection(latents, latentDim, zE);
   const t = threshold(proj, positive, options.threshold);
   const fresh = projection(
-    sampleLatents(options.seed ^ 0x5eed, freshCount, latentDim),
+    streamLatents(options.seed, 'targetCheck', freshCount, latentDim),
     latentDim,
     zE,
   );
