@@ -126,7 +126,7 @@ describe('UnlearningSession', () => {
     expect(before).toBeGreaterThan(0.15);
     expect(after).toBeLessThan(before / 2);
     session.dispose();
-  });
+  }, 180_000);
 
   it('pauses, resumes and stops between steps', async () => {
     const { session } = await toySession({ epochs: 100 });
