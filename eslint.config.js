@@ -60,7 +60,12 @@ export default ts.config(
       'src/App.svelte',
       'src/main.ts',
     ],
-    ignores: ['src/lib/core/losses.ts', 'src/lib/core/ssim.ts', 'src/lib/core/translate.ts'],
+    ignores: [
+      'src/lib/core/losses.ts',
+      'src/lib/core/ssim.ts',
+      'src/lib/core/translate.ts',
+      'src/lib/core/gradients/**',
+    ],
     rules: {
       '@typescript-eslint/no-restricted-imports': [
         'error',
@@ -74,6 +79,7 @@ export default ts.config(
                 '**/core/losses',
                 '**/core/ssim',
                 '**/core/translate',
+                '**/core/gradients/**',
                 '**/models/bytes',
                 '**/models/clone',
                 '**/models/classifier',

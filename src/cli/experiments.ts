@@ -1,6 +1,6 @@
 /**
  * `npm run experiments [-- --only main,oracle,ablation,alpha,options,attack] [--samples N]
- *   [--oracle-epochs E] [--models vae-mnist,dcgan-mnist] [--fresh | --report-only]`
+ *   [--oracle-epochs E] [--models vae-mnist,dcgan-mnist] [--workers N] [--fresh | --report-only]`
  *
  * Reproduces the paper's MNIST tables headless and writes docs/results.md (with the paper's
  * numbers beside ours), docs/results.json and the before/after grids in docs/results/.
@@ -16,6 +16,7 @@ import { tileGrid } from '../lib/core/grid';
 import { modelFromBytes } from '../lib/models/bytes';
 import { pgdAttack } from '../lib/train/attack';
 import { initNodeBackend } from './tf-backend';
+import { workerCount, workerPool } from './parallel/pool';
 import { loadModelFromDir } from './model-files';
 import { writeGreyPng } from './png';
 import { formatDuration } from './progress-bar';
@@ -48,6 +49,7 @@ const { values } = parseArgs({
     fresh: { type: 'boolean' },
     'report-only': { type: 'boolean' },
     backend: { type: 'string' },
+    workers: { type: 'string' },
     models: { type: 'string' },
   },
 });
@@ -70,7 +72,11 @@ const DOCS = 'docs';
 mkdirSync(CACHE, { recursive: true });
 mkdirSync(join(DOCS, 'results'), { recursive: true });
 
-const backend = await initNodeBackend(values.backend === 'cpu' ? 'cpu' : 'wasm');
+const backendName = values.backend === 'cpu' ? 'cpu' : 'wasm';
+const backend = await initNodeBackend(backendName);
+const workers = workerCount(values.workers === undefined ? undefined : Number(values.workers));
+/** Splits every training step over worker threads, one per core unless --workers says. */
+const parallel = workers > 1 ? workerPool({ workers, backend: backendName }) : undefined;
 const log = (line: string): void => void process.stderr.write(`${line}\n`);
 const started = performance.now();
 const ctx: EvalContext = await loadEvalContext();
@@ -123,6 +129,7 @@ async function row(
       cfg,
       {
         log: (l) => log(`[${key}] ${l}`),
+        parallel,
         onProgress: (p) => {
           if (performance.now() - last < 15_000) return;
           last = performance.now();
@@ -193,7 +200,7 @@ for (const [m, f] of ROWS) {
   const r = await optional(
     cached<OracleResult>(
       key(m, f, `-oracle-e${oracleEpochs}${maxSteps === undefined ? '' : `-s${maxSteps}`}`),
-      () => oracle(m, f, { epochs: oracleEpochs, maxSteps, seed, evalSamples }, ctx),
+      () => oracle(m, f, { epochs: oracleEpochs, maxSteps, seed, evalSamples, parallel }, ctx),
     ),
   );
   if (r !== null) results.oracle.push({ model: m, feature: f, ...r });

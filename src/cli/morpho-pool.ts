@@ -4,9 +4,11 @@
  * measures come back as transferred Float64Arrays.
  */
 import { availableParallelism } from 'node:os';
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
 import { MorphoMeter, type MorphoMeasures } from '../lib/core/morpho/index';
+import { runChunks } from './chunk-pool';
 import type { MeasureReply, MeasureRequest } from './morpho-protocol';
+import { startTsWorker } from './ts-worker';
 
 const PIXELS = 784;
 
@@ -26,21 +28,9 @@ export interface PoolOptions {
 /** Image counts below this are measured in-process unless `workers` is given. */
 export const IN_PROCESS_BELOW = 500;
 
-/**
- * Starts a worker running morpho-worker.ts. Node 20 does not pass tsx's module hooks on to
- * worker threads, so the worker is a small bootstrap that loads the .ts file through tsx's
- * `tsImport` API (which works the same under `npx tsx` and vitest).
- */
+/** Starts a worker running morpho-worker.ts. */
 function startWorker(): Worker {
-  const target = new URL('./morpho-worker.ts', import.meta.url).href;
-  let api = 'tsx/esm/api';
-  try {
-    api = import.meta.resolve(api);
-  } catch {
-    // Left bare: resolved from the working directory, the project root.
-  }
-  const code = `import(${JSON.stringify(api)}).then(({ tsImport }) => tsImport(${JSON.stringify(target)}, ${JSON.stringify(target)}));`;
-  return new Worker(code, { eval: true, execArgv: [] });
+  return startTsWorker(new URL('./morpho-worker.ts', import.meta.url));
 }
 
 /**
@@ -72,50 +62,24 @@ export async function measureManyPacked(
   }
 
   const workers = Array.from({ length: Math.min(wanted, chunks) }, startWorker);
-  let next = 0;
   let done = 0;
-  try {
-    await new Promise<void>((resolve, reject) => {
-      let settled = false;
-      const fail = (error: Error): void => {
-        if (!settled) {
-          settled = true;
-          reject(error);
-        }
-      };
-      const send = (worker: Worker): void => {
-        if (next >= chunks) return;
-        const id = next++;
-        const start = id * chunkSize;
-        const n = Math.min(chunkSize, count - start);
-        const chunk = images.slice(PIXELS * start, PIXELS * (start + n));
-        const req: MeasureRequest = { type: 'measure', id, images: chunk, count: n };
-        worker.postMessage(req, [chunk.buffer]);
-      };
-      for (const worker of workers) {
-        worker.on('message', (reply: MeasureReply) => {
-          if (reply.type === 'failed') {
-            fail(new Error(`morpho worker failed on chunk ${reply.id}: ${reply.message}`));
-            return;
-          }
-          out.set(reply.measures, 4 * reply.id * chunkSize);
-          done += reply.measures.length / 4;
-          onProgress?.(done, count);
-          if (done === count) {
-            settled = true;
-            resolve();
-          } else send(worker);
-        });
-        worker.on('error', (e) => fail(new Error(`morpho worker crashed: ${e.message}`)));
-        worker.on('exit', (code) => {
-          if (done < count) fail(new Error(`morpho worker exited (code ${code}) before the end`));
-        });
-        send(worker);
-      }
-    });
-  } finally {
-    await Promise.all(workers.map((w) => w.terminate()));
-  }
+  await runChunks<MeasureReply>(
+    workers,
+    chunks,
+    'morpho worker',
+    (worker, id) => {
+      const start = id * chunkSize;
+      const n = Math.min(chunkSize, count - start);
+      const chunk = images.slice(PIXELS * start, PIXELS * (start + n));
+      const req: MeasureRequest = { type: 'measure', id, images: chunk, count: n };
+      worker.postMessage(req, [chunk.buffer]);
+    },
+    (reply) => {
+      out.set(reply.measures, 4 * reply.id * chunkSize);
+      done += reply.measures.length / 4;
+      onProgress?.(done, count);
+    },
+  );
   return out;
 }
 

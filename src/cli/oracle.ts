@@ -12,6 +12,7 @@ import { loadMnist } from './mnist';
 import { loadModelFromDir } from './model-files';
 import { mnistSplitMeasures } from './model-metrics';
 import { progressBar } from './progress-bar';
+import type { GradientSourceFactory } from '../lib/train/data-parallel';
 import {
   modelEntry,
   scoreSamples,
@@ -56,7 +57,13 @@ async function negativeTrainingImages(
 export async function oracle(
   model: GeneratorId,
   feature: Feature,
-  options: { epochs: number; maxSteps?: number; seed: number; evalSamples: number },
+  options: {
+    epochs: number;
+    maxSteps?: number;
+    seed: number;
+    evalSamples: number;
+    parallel?: GradientSourceFactory;
+  },
   ctx: EvalContext,
 ): Promise<OracleResult> {
   const entry = modelEntry(model);
@@ -73,6 +80,7 @@ export async function oracle(
     batchSize: model === 'dcgan-mnist' ? 64 : 128,
     seed: options.seed,
     maxSteps: options.maxSteps,
+    parallel: options.parallel,
     onProgress: progressBar(`oracle ${model} ${feature}`),
   };
   const summary =

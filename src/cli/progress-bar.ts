@@ -41,3 +41,36 @@ export function progressBar(label: string, logEverySeconds = 30): (p: TrainProgr
     }
   };
 }
+
+/**
+ * Returns an `onProgress(done, total)` callback for counted work (images, faces) that redraws
+ * one stderr line: bar, count, rate, elapsed and ETA (a plain line at most every
+ * `logEverySeconds` when stderr is not a terminal).
+ */
+export function countBar(
+  label: string,
+  unit: string,
+  logEverySeconds = 30,
+): (done: number, total: number) => void {
+  const tty = process.stderr.isTTY === true;
+  const start = performance.now();
+  let lastLog = -Infinity;
+  return (done, total) => {
+    const elapsed = (performance.now() - start) / 1000;
+    const rate = done / Math.max(1e-9, elapsed);
+    const eta = rate > 0 ? (total - done) / rate : Number.NaN;
+    const width = 20;
+    const filled = Math.round((width * done) / Math.max(1, total));
+    const line =
+      `[${label}] ${'#'.repeat(filled)}${'.'.repeat(width - filled)} ` +
+      `${done.toLocaleString('en')}/${total.toLocaleString('en')} ${unit} ` +
+      `| ${rate.toFixed(0)} ${unit}/s | ${formatDuration(elapsed)} ETA ${formatDuration(eta)}`;
+    if (tty) {
+      process.stderr.write(`\r${line}\x1b[K`);
+      if (done === total) process.stderr.write('\n');
+    } else if (elapsed - lastLog >= logEverySeconds || done === total) {
+      lastLog = elapsed;
+      process.stderr.write(`${line}\n`);
+    }
+  };
+}

@@ -5,7 +5,9 @@
  * files, on the same src/lib the browser uses, then measures it and writes models/<id>/ and its
  * entry in models/index.json. The defaults below are the ones that made the shipped weights.
  *
- * Other flags: --batch-size N, --lr X, --threads N (wasm), --checkpoint-every N (steps),
+ * Other flags: --batch-size N, --lr X, --max-hours H (a training-time budget: stop after H hours
+ * of training, resumed runs included, then save and measure what there is), --workers N (worker threads that split each batch; default
+ * one per core, 1 = this thread only), --checkpoint-every N (steps),
  * --max-steps N (stop early: smoke tests), --eval-samples N (default 10,000), --no-metrics,
  * --eval-only (measure the model already in models/<id>/ again and update its metrics),
  * --models-dir DIR (write there instead of models/; metrics still need DIR/mnist-classifier).
@@ -33,6 +35,7 @@ import {
   type FeatureName,
 } from '../lib/models/classifier';
 import { buildVaeDecoder, buildVaeEncoder, VAE_LATENT_DIM } from '../lib/models/vae';
+import { cloneModel } from '../lib/models/clone';
 import type { OutputRange } from '../lib/models/image-range';
 import {
   emptyModelIndex,
@@ -68,12 +71,15 @@ import {
 import { writeGreyPng } from './png';
 import { formatDuration, progressBar } from './progress-bar';
 import { initNodeBackend } from './tf-backend';
+import { workerCount, workerPool } from './parallel/pool';
 
 /** Where models and index.json go: `models/`, or --models-dir (smoke tests, experiments). */
 let MODELS_DIR = 'models';
 const indexPath = () => join(MODELS_DIR, 'index.json');
 const CHECKPOINTS_DIR = join('.cache', 'checkpoints');
 const CLASSIFIER_ID = 'mnist-classifier';
+/** β of the moving average of the DCGAN generator's weights, the generator we ship. */
+const DCGAN_EMA_DECAY = 0.999;
 /** Seeds of the evaluation latents and of the sample grid: fixed, so reruns compare. */
 const EVAL_SEED = 20240;
 const GRID_SEED = 7;
@@ -154,10 +160,11 @@ interface CliOptions {
   batchSize?: number;
   lr?: number;
   backend: 'wasm' | 'cpu';
-  threads?: number;
+  workers: number;
   resume: boolean;
   checkpointEvery?: number;
   maxSteps?: number;
+  maxHours?: number;
   evalSamples: number;
   metrics: boolean;
   evalOnly: boolean;
@@ -174,10 +181,11 @@ function parseCli(argv: string[]): CliOptions {
       'batch-size': { type: 'string' },
       lr: { type: 'string' },
       backend: { type: 'string', default: 'wasm' },
-      threads: { type: 'string' },
+      workers: { type: 'string' },
       resume: { type: 'boolean', default: false },
       'checkpoint-every': { type: 'string' },
       'max-steps': { type: 'string' },
+      'max-hours': { type: 'string' },
       'eval-samples': { type: 'string', default: '10000' },
       'no-metrics': { type: 'boolean', default: false },
       'eval-only': { type: 'boolean', default: false },
@@ -204,10 +212,11 @@ function parseCli(argv: string[]): CliOptions {
     batchSize: num(values['batch-size'], 'batch-size'),
     lr: num(values.lr, 'lr'),
     backend: values.backend,
-    threads: num(values.threads, 'threads'),
+    workers: workerCount(num(values.workers, 'workers')),
     resume: values.resume,
     checkpointEvery: num(values['checkpoint-every'], 'checkpoint-every'),
     maxSteps: num(values['max-steps'], 'max-steps'),
+    maxHours: num(values['max-hours'], 'max-hours'),
     evalSamples: num(values['eval-samples'], 'eval-samples') ?? 10_000,
     metrics: !values['no-metrics'],
     evalOnly: values['eval-only'],
@@ -347,25 +356,38 @@ async function trainOne(ctx: RunContext): Promise<Trained> {
   if (id === 'dcgan-mnist') {
     const generator = buildDcganGenerator(DCGAN_LATENT_DIM);
     const discriminator = buildDcganDiscriminator();
+    const generatorAverage = await cloneModel(generator);
     const summary = await trainGan(
       {
         generator,
         discriminator,
+        generatorAverage,
         images: train.images,
         count: train.count,
-        config: { learningRate: config.learningRate, beta1: 0.5, latentDim: DCGAN_LATENT_DIM },
+        config: {
+          learningRate: config.learningRate,
+          beta1: 0.5,
+          latentDim: DCGAN_LATENT_DIM,
+          emaDecay: DCGAN_EMA_DECAY,
+        },
       },
       options,
     );
+    generator.dispose();
     return {
       kind: 'generator',
       architecture:
-        'DCGAN generator: FC 100→7·7·128 BN ReLU, convT 4×4 s2 128→64 BN ReLU, convT 4×4 s2 64→1 tanh; discriminator/ holds conv 64, conv 128 BN, FC→1 logit',
+        'DCGAN generator: FC 100→7·7·128 LayerNorm ReLU, convT 4×4 s2 128→64 LayerNorm ReLU, convT 4×4 s2 64→1 tanh; shipped as the moving average of its weights (EMA β 0.999); discriminator/ holds conv 64, conv 128 (LeakyReLU), minibatch stddev (groups of 4), FC→1 logit',
       latentDim: DCGAN_LATENT_DIM,
       outputRange: 'tanh',
-      models: { '': generator, discriminator },
+      models: { '': generatorAverage, discriminator },
       summary,
-      extraConfig: { latentDim: DCGAN_LATENT_DIM, beta1: 0.5, loss: 'non-saturating' },
+      extraConfig: {
+        latentDim: DCGAN_LATENT_DIM,
+        beta1: 0.5,
+        loss: 'non-saturating',
+        emaDecay: DCGAN_EMA_DECAY,
+      },
     };
   }
   const feature: FeatureName = id.startsWith('feature-thickness') ? 'thickness' : 'slant';
@@ -408,7 +430,7 @@ function recipeConfig(ctx: RunContext): { [key: string]: JsonValue } {
     learningRate: config.learningRate,
     seed: config.seed,
     backend,
-    threads: cli.threads ?? null,
+    workers: cli.workers,
   };
 }
 
@@ -522,6 +544,7 @@ function commandLine(cli: CliOptions, id: ModelId): string {
   if (cli.lr !== undefined) parts.push('--lr', String(cli.lr));
   if (cli.backend !== 'wasm') parts.push('--backend', cli.backend);
   if (cli.maxSteps !== undefined) parts.push('--max-steps', String(cli.maxSteps));
+  if (cli.maxHours !== undefined) parts.push('--max-hours', String(cli.maxHours));
   return parts.join(' ');
 }
 
@@ -577,8 +600,11 @@ async function run(id: ModelId, cli: CliOptions, backend: string): Promise<void>
     batchSize: config.batchSize,
     seed: config.seed,
     maxSteps: cli.maxSteps,
+    maxSeconds: cli.maxHours === undefined ? undefined : cli.maxHours * 3600,
     onProgress: progressBar(id),
     progressEverySteps: 10,
+    parallel:
+      cli.workers > 1 ? workerPool({ workers: cli.workers, backend: cli.backend }) : undefined,
   };
   const ctx: RunContext = { id, config, cli, backend, loop };
   console.error(`[${id}] training: ${JSON.stringify(recipeConfig(ctx))}`);
@@ -616,6 +642,7 @@ async function run(id: ModelId, cli: CliOptions, backend: string): Promise<void>
       ...trained.extraConfig,
       steps: summary.globalStep,
       stepsPerEpoch: summary.stepsPerEpoch,
+      epochsTrained: Math.round((100 * summary.globalStep) / summary.stepsPerEpoch) / 100,
       stoppedEarly: summary.stopped,
       evalSeed: EVAL_SEED,
       gridSeed: GRID_SEED,
@@ -635,10 +662,7 @@ async function main(): Promise<void> {
   if (ids.length === 0) {
     throw new Error(`unknown --model ${cli.model}: one of ${MODEL_IDS.join(', ')}, all`);
   }
-  const backend = await initNodeBackend(
-    cli.backend,
-    cli.threads !== undefined ? { threads: cli.threads } : undefined,
-  );
+  const backend = await initNodeBackend(cli.backend);
   MODELS_DIR = cli.modelsDir;
   mkdirSync(MODELS_DIR, { recursive: true });
   for (const id of ids) await run(id, cli, backend);

@@ -22,6 +22,7 @@ import { judge, type FeatureLabeler } from '../lib/eval/judge';
 import { LocalEngine } from '../lib/engine/local-engine';
 import type { TargetDiagnostics } from '../lib/train/unlearn/target';
 import type { UnlearnProgress } from '../lib/train/unlearn/session';
+import type { GradientSourceFactory } from '../lib/train/data-parallel';
 import {
   classifierOutputs,
   digitHistogram,
@@ -242,7 +243,12 @@ export async function scoreSamples(
  */
 export async function runRow(
   cfg: RowConfig,
-  hooks: { log?: (line: string) => void; onProgress?: (p: UnlearnProgress) => void } = {},
+  hooks: {
+    log?: (line: string) => void;
+    onProgress?: (p: UnlearnProgress) => void;
+    /** Splits each step over worker threads (parallel/pool.ts); else this thread trains. */
+    parallel?: GradientSourceFactory;
+  } = {},
   evalContext?: EvalContext,
 ): Promise<RowRun> {
   const log = hooks.log ?? (() => undefined);
@@ -253,7 +259,7 @@ export async function runRow(
   const ctx = evalContext ?? (await loadEvalContext());
   const { thresholds } = ctx;
 
-  const engine = new LocalEngine();
+  const engine = new LocalEngine({ parallel: hooks.parallel });
   const bytes = readModelBytes(join('models', cfg.model));
   await engine.loadGenerator({ id: cfg.model, ...bytes, latentDim, outputRange });
   await engine.loadClassifier('mnist', ctx.classifierBytes);

@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { unzipSync } from 'fflate';
 import { initNodeBackend } from './tf-backend';
+import { workerCount, workerPool } from './parallel/pool';
 import { taggedIndices } from '../lib/core/recipe';
 import { packUnlearnedZip } from '../lib/share/unlearned-zip';
 import { PROVENANCE_FORMAT, PROVENANCE_VERSION } from '../lib/share/provenance';
@@ -39,7 +40,8 @@ const RUN_FLAGS = `  --model dcgan-mnist|vae-mnist --feature thickness|slant   w
   --slant-side left|right|abs   which slant is the feature (default left)
   --pool N      samples tagged by the simulated person (default 500)
   --samples N   fresh samples for the evaluation (default 10,000)
-  --backend wasm|cpu   --json   --out DIR   --grid FILE.png`;
+  --backend wasm|cpu   --workers N (threads that split each step; default one per core)
+  --json   --out DIR   --grid FILE.png`;
 
 /** The method's flags, one per row of OPTION_TABLE, with its help line and default. */
 const OPTION_FLAGS = OPTION_TABLE.map((spec) => {
@@ -104,6 +106,7 @@ const { values } = (() => {
         pool: { type: 'string' },
         samples: { type: 'string' },
         backend: { type: 'string' },
+        workers: { type: 'string' },
         json: { type: 'boolean' },
         out: { type: 'string' },
         grid: { type: 'string' },
@@ -125,6 +128,14 @@ if (values.help === true) {
 const backendName =
   oneOf('backend', values.backend as string | undefined, ['wasm', 'cpu'] as const) ?? 'wasm';
 const given = values as Record<string, string | boolean | undefined>;
+const workers = (() => {
+  const raw = values.workers as string | undefined;
+  try {
+    return workerCount(raw === undefined ? undefined : Number(raw));
+  } catch (e) {
+    fail((e as Error).message);
+  }
+})();
 
 /** The row a recipe link describes: its model, grid, tags, feature and every option. */
 function configFromRecipe(link: string): { config: RowConfig; recipe: Recipe } {
@@ -200,6 +211,7 @@ log(
 let lastDraw = 0;
 const { result, engine, preview, target, isPositive } = await runRow(config, {
   log,
+  parallel: workers > 1 ? workerPool({ workers, backend: backendName }) : undefined,
   onProgress: (p) => {
     const now = performance.now();
     if (now - lastDraw < 1000 && p.step !== p.totalSteps) return;

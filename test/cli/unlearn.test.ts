@@ -21,6 +21,8 @@ describe('npm run unlearn', () => {
       '200',
       '--samples',
       '300',
+      '--workers',
+      '2',
       '--json',
     ]);
     expect(run.status, run.stderr).toBe(0);

@@ -128,10 +128,20 @@ function norm(v: ArrayLike<number>): number {
 }
 
 /**
- * Ledoit–Wolf (2004) shrinkage intensity λ ∈ [0, 1] toward (tr S / d)·I, for centred data
- * X [n · d] row-major; the same estimate as scikit-learn's `ledoit_wolf_shrinkage`.
+ * Ledoit–Wolf (2004) shrinkage intensity λ ∈ [0, 1] toward (tr S / d)·I for data X [n · d]
+ * row-major, centred here by its column means: scikit-learn's `ledoit_wolf(X)` (its default
+ * `assume_centered=False`), checked against it in test/core/independent-fixtures.test.ts.
+ * Within-class residuals (the LDA direction) already have column means 0, so for them the
+ * centring changes nothing.
  */
-export function ledoitWolfShrinkage(x: Float64Array, n: number, d: number): number {
+export function ledoitWolfShrinkage(data: Float64Array, n: number, d: number): number {
+  const x = new Float64Array(n * d); // X minus its column means
+  for (let j = 0; j < d; j++) {
+    let mean = 0;
+    for (let k = 0; k < n; k++) mean += data[k * d + j];
+    mean /= n;
+    for (let k = 0; k < n; k++) x[k * d + j] = data[k * d + j] - mean;
+  }
   const xtx = new Float64Array(d * d); // Σ_k x_ki x_kj
   const x2tx2 = new Float64Array(d * d); // Σ_k x_ki² x_kj²
   for (let k = 0; k < n; k++) {

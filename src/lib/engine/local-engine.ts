@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import type { UnlearnOptions } from '../core/options';
+import '../models/layers/index';
 import { modelFromBytes, modelToBytes } from '../models/bytes';
 import {
   classifierOutputs,
@@ -19,6 +20,8 @@ import {
   type UnlearnProgress,
 } from '../train/unlearn/session';
 import { SessionStateError } from '../train/unlearn/errors';
+import { UnlearnProgram, unlearnProgramSpec } from '../train/unlearn/program';
+import type { GradientSource, GradientSourceFactory } from '../train/data-parallel';
 import { shapeText } from '../models/image-shape';
 import {
   buildFeatureClassifier,
@@ -74,6 +77,9 @@ export type BackendChooser = (
  */
 export class LocalEngine implements UnlearningEngine {
   private readonly chooseBackend: BackendChooser | null;
+  private readonly parallel: GradientSourceFactory | null;
+  /** The workers the session's steps run on, when `parallel` was given. */
+  private sessionSource: GradientSource | null = null;
   private readonly classifiers = new Map<ClassifierRole, tf.LayersModel>();
   private imported: tf.LayersModel | null = null;
   private source: GeneratorSource | null = null;
@@ -85,8 +91,13 @@ export class LocalEngine implements UnlearningEngine {
   /** True between the caller's pause() and resume(); a checkpoint's own hold leaves it false. */
   private pausedByUser = false;
 
-  constructor(options: { chooseBackend?: BackendChooser } = {}) {
+  /**
+   * @param options.parallel splits each unlearning step over workers (the Node CLI's pool);
+   *   without it every step runs in this thread.
+   */
+  constructor(options: { chooseBackend?: BackendChooser; parallel?: GradientSourceFactory } = {}) {
     this.chooseBackend = options.chooseBackend ?? null;
+    this.parallel = options.parallel ?? null;
   }
 
   async init(
@@ -291,6 +302,15 @@ export class LocalEngine implements UnlearningEngine {
       previewLatents: request.previewLatents,
       options: request.options,
     });
+    if (this.parallel !== null) {
+      const program = new UnlearnProgram(this.session);
+      this.sessionSource = await this.parallel(
+        program,
+        unlearnProgramSpec(this.session, request.pool),
+        null,
+      );
+      this.session.useGradientSource(this.sessionSource);
+    }
     return diagnostics;
   }
 
@@ -367,6 +387,8 @@ export class LocalEngine implements UnlearningEngine {
   private async disposeSession(): Promise<void> {
     this.control?.stop();
     await this.running?.catch(() => undefined);
+    await this.sessionSource?.dispose();
+    this.sessionSource = null;
     this.session?.dispose();
     this.session = null;
   }

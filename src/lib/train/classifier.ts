@@ -1,13 +1,19 @@
 import * as tf from '@tensorflow/tfjs';
-import { captureCheckpoint, restoreCheckpoint } from './checkpoint';
 import {
-  batchIndices,
-  epochOrders,
-  runTrainingLoop,
+  MNIST_SHAPE,
   unitImageBatch,
+  type ImageShape,
   type TrainLoopOptions,
   type TrainSummary,
 } from './loop';
+import {
+  trainableVariables,
+  type BatchPlan,
+  type ShardGradients,
+  type ShardProgram,
+  type TrainData,
+} from './data-parallel';
+import { shuffledBatches, trainWithProgram } from './program-loop';
 import { classifierLogits } from '../models/classifier';
 
 /** `digits`: 10-way softmax on class labels 0…9; `binary`: one logit, labels 0/1. */
@@ -29,11 +35,13 @@ export const DEFAULT_CLASSIFIER_CONFIG: ClassifierTrainConfig = {
 
 /** The data and model {@link trainClassifier} works on. */
 export interface ClassifierTrainInput {
-  /** unitImages [batch, 28, 28, 1] → logits (first output when there are several). Trained in place. */
+  /** unitImages [batch, h, w, c] → logits (first output when there are several). Trained in place. */
   model: tf.LayersModel;
   task: ClassifierTask;
-  /** n · 784 uint8 (MNIST layout). */
+  /** n · h·w·c uint8 (HWC), image after image. */
   images: Uint8Array;
+  /** Default MNIST's [28, 28, 1]. */
+  shape?: ImageShape;
   /** n labels: digits 0…9, or 0/1 for `binary`. */
   labels: Uint8Array;
   count: number;
@@ -42,24 +50,75 @@ export interface ClassifierTrainInput {
 
 /**
  * The classification loss of a batch, a mean over it: softmax cross-entropy against one-hot
- * digits, or (binary) sigmoid cross-entropy with positives weighted by `positiveWeight`.
+ * digits, or (binary) sigmoid cross-entropy with positives weighted by `positiveWeight`. The sum
+ * over the rows is divided by `batch`: the whole batch's size when the rows are one shard of it.
  *
- * @param logits [batch, 10] or [batch, 1]; @param labels [batch] int32.
+ * @param logits [rows, 10] or [rows, 1]; @param labels [rows] int32.
  */
 export function classifierLoss(
   task: ClassifierTask,
   logits: tf.Tensor,
   labels: tf.Tensor1D,
   positiveWeight = 1,
+  batch = logits.shape[0],
 ): tf.Scalar {
   return tf.tidy(() => {
+    const sum = tf.Reduction.SUM;
     if (task === 'digits') {
-      return tf.losses.softmaxCrossEntropy(tf.oneHot(labels, logits.shape[1] ?? 10), logits);
+      const onehot = tf.oneHot(labels, logits.shape[1] ?? 10);
+      return tf.losses.softmaxCrossEntropy(onehot, logits, undefined, 0, sum).div(batch);
     }
-    const y = labels.toFloat().reshape([-1, 1]); // [batch, 1]
+    const y = labels.toFloat().reshape([-1, 1]); // [rows, 1]
     const weights = y.mul(positiveWeight - 1).add(1);
-    return tf.losses.sigmoidCrossEntropy(y, logits, weights);
+    return tf.losses.sigmoidCrossEntropy(y, logits, weights, 0, sum).div(batch);
   });
+}
+
+/** A classifier step as a data-parallel program, one phase `classifier`. Loss: `loss`. */
+export class ClassifierProgram implements ShardProgram {
+  readonly phases = ['classifier'] as const;
+  readonly models: Readonly<Record<string, tf.LayersModel>>;
+  private readonly vars: tf.Variable[];
+
+  constructor(
+    private readonly model: tf.LayersModel,
+    private readonly data: TrainData,
+    private readonly task: ClassifierTask,
+    private readonly positiveWeight: number,
+  ) {
+    this.models = { classifier: model };
+    this.vars = trainableVariables(model);
+  }
+
+  variables(): tf.Variable[] {
+    return this.vars;
+  }
+
+  gradients(_phase: string, shard: BatchPlan): ShardGradients {
+    const { images, labels, shape } = this.data;
+    if (labels === null) throw new Error('A classifier needs labels.');
+    const n = shard.rows.length;
+    const x = unitImageBatch(images, shard.rows, 0, n, shape);
+    const y = tf.tensor1d(
+      Int32Array.from(shard.rows, (i) => labels[i]),
+      'int32',
+    );
+    const { value, grads } = tf.variableGrads(
+      () =>
+        classifierLoss(
+          this.task,
+          classifierLogits(this.model, x, true),
+          y,
+          this.positiveWeight,
+          shard.size,
+        ),
+      this.vars,
+    );
+    tf.dispose([x, y]);
+    return { grads: this.vars.map((v) => grads[v.name]), losses: { loss: value } };
+  }
+
+  endStep(): void {}
 }
 
 /**
@@ -73,44 +132,23 @@ export async function trainClassifier(
   const config = { ...DEFAULT_CLASSIFIER_CONFIG, ...input.config };
   const { model, task, images, labels, count } = input;
   const { batchSize, seed } = options;
-  const optimizer = tf.train.adam(config.learningRate);
-  const models = { classifier: model };
-  const optimizers = { classifier: optimizer };
-  try {
-    if (options.resumeFrom !== undefined) {
-      await restoreCheckpoint(options.resumeFrom, models, optimizers);
-    }
-    const vars = model.trainableWeights.map((w) => w.read() as tf.Variable);
-    const stepsPerEpoch = Math.floor(count / batchSize);
-    const orderOf = epochOrders(count, seed);
-    return await runTrainingLoop(
-      options,
-      stepsPerEpoch,
-      (epoch, stepInEpoch) => {
-        const order = orderOf(epoch);
-        const start = stepInEpoch * batchSize;
-        const y = Int32Array.from(batchIndices(order, start, batchSize), (i) => labels[i]);
-        return tf.tidy(() => {
-          const x = unitImageBatch(images, order, start, batchSize);
-          const yt = tf.tensor1d(y, 'int32');
-          const loss = optimizer.minimize(
-            () => classifierLoss(task, classifierLogits(model, x, true), yt, config.positiveWeight),
-            true,
-            vars,
-          ) as tf.Scalar;
-          return { loss };
-        });
-      },
-      (globalStep, elapsed) =>
-        captureCheckpoint(globalStep, stepsPerEpoch, elapsed, models, optimizers),
-    );
-  } finally {
-    optimizer.dispose();
-  }
+  const data: TrainData = { images, labels, count, shape: input.shape ?? MNIST_SHAPE };
+  return trainWithProgram(
+    {
+      program: new ClassifierProgram(model, data, task, config.positiveWeight),
+      spec: { kind: 'classifier', config: { task, positiveWeight: config.positiveWeight } },
+      data,
+      optimizers: { classifier: tf.train.adam(config.learningRate) },
+      checkpointModels: { classifier: model },
+      stepsPerEpoch: Math.floor(count / batchSize),
+      plan: shuffledBatches(count, seed, batchSize, 0),
+    },
+    options,
+  );
 }
 
 /**
- * The logits of `count` uint8 images (n · 784, MNIST layout) in batches, in inference mode:
+ * The logits of `count` uint8 images (n · h·w·c, HWC) in batches, in inference mode:
  * [count · classes] row-major (classes = 10 for digits, 1 for a feature classifier).
  */
 export async function predictLogits(
@@ -118,13 +156,14 @@ export async function predictLogits(
   images: Uint8Array,
   count: number,
   batchSize = 500,
+  shape: ImageShape = MNIST_SHAPE,
 ): Promise<{ logits: Float32Array; classes: number }> {
   const identity = new Uint32Array(count).map((_, i) => i);
   let out: Float32Array | null = null;
   let classes = 0;
   for (let start = 0; start < count; start += batchSize) {
     const logits = tf.tidy(() =>
-      classifierLogits(model, unitImageBatch(images, identity, start, batchSize), false),
+      classifierLogits(model, unitImageBatch(images, identity, start, batchSize, shape), false),
     );
     const data = (await logits.data()) as Float32Array;
     classes = logits.shape[1] ?? 1;

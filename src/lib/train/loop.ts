@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import type { TrainCheckpoint } from './checkpoint';
+import type { GradientSourceFactory } from './data-parallel';
 
 /** What a training loop reports every few steps. */
 export interface TrainProgress {
@@ -37,7 +38,17 @@ export interface TrainLoopOptions {
   resumeFrom?: TrainCheckpoint;
   /** Stop after this many steps in all (tests, benchmarks); the run counts as stopped. */
   maxSteps?: number;
+  /**
+   * Stop once this many seconds of training have passed, resumed parts included (a time budget
+   * spread over several runs); the run counts as stopped.
+   */
+  maxSeconds?: number;
   signal?: AbortSignal;
+  /**
+   * Splits each batch over workers (the Node pool, src/cli/parallel/); without it every step
+   * runs in this thread.
+   */
+  parallel?: GradientSourceFactory;
 }
 
 /** How a training run ended. */
@@ -51,15 +62,18 @@ export interface TrainSummary {
   stopped: boolean;
 }
 
+/** A loss as a step reports it: a scalar the loop owns (read back every few steps), or a number. */
+export type StepLoss = tf.Scalar | number;
+
 /**
  * One step of a trainer: runs the optimizer(s) on batch `stepInEpoch` of `epoch` and returns
- * the step's losses as scalars, which the loop owns.
+ * the step's losses, which the loop owns.
  */
 export type TrainStep = (
   epoch: number,
   stepInEpoch: number,
   globalStep: number,
-) => Record<string, tf.Scalar>;
+) => Record<string, StepLoss> | Promise<Record<string, StepLoss>>;
 
 /**
  * Runs `trainStep` over `epochs × stepsPerEpoch` steps, starting after `resumeFrom` if given,
@@ -71,7 +85,7 @@ export async function runTrainingLoop(
   trainStep: TrainStep,
   capture: (globalStep: number, elapsedSeconds: number) => Promise<TrainCheckpoint>,
 ): Promise<TrainSummary> {
-  const { epochs, onProgress, checkpoint, resumeFrom, maxSteps, signal } = options;
+  const { epochs, onProgress, checkpoint, resumeFrom, maxSteps, maxSeconds, signal } = options;
   const every = Math.max(1, options.progressEverySteps ?? 10);
   const total = epochs * stepsPerEpoch;
   const start = performance.now();
@@ -83,20 +97,19 @@ export async function runTrainingLoop(
   let done = 0;
   let stopped = false;
   while (globalStep < total) {
-    if (signal?.aborted === true || (maxSteps !== undefined && done >= maxSteps)) {
+    const outOfTime = maxSeconds !== undefined && elapsed() >= maxSeconds;
+    if (signal?.aborted === true || outOfTime || (maxSteps !== undefined && done >= maxSteps)) {
       stopped = true;
       break;
     }
     const epoch = Math.floor(globalStep / stepsPerEpoch);
     const stepInEpoch = globalStep % stepsPerEpoch;
-    const scalars = trainStep(epoch, stepInEpoch, globalStep);
+    const scalars = await trainStep(epoch, stepInEpoch, globalStep);
     globalStep++;
     done++;
     const last = globalStep === total || (maxSteps !== undefined && done >= maxSteps);
     if (globalStep % every === 0 || last) {
-      const names = Object.keys(scalars);
-      const values = await Promise.all(names.map((n) => scalars[n].data()));
-      losses = Object.fromEntries(names.map((n, i) => [n, values[i][0]]));
+      losses = await readLosses(scalars);
       onProgress?.({
         epoch,
         epochs,
@@ -107,7 +120,7 @@ export async function runTrainingLoop(
         elapsed: elapsed(),
       });
     }
-    tf.dispose(Object.values(scalars));
+    tf.dispose(Object.values(scalars).filter((v): v is tf.Scalar => typeof v !== 'number'));
     if (checkpoint !== undefined && (globalStep % checkpoint.everySteps === 0 || last)) {
       await checkpoint.save(await capture(globalStep, elapsed()));
       lastSaved = globalStep;
@@ -117,6 +130,18 @@ export async function runTrainingLoop(
     await checkpoint.save(await capture(globalStep, elapsed()));
   }
   return { globalStep, stepsPerEpoch, elapsedSeconds: elapsed(), losses, stopped };
+}
+
+/** The values of a step's losses, read back. */
+async function readLosses(losses: Record<string, StepLoss>): Promise<Record<string, number>> {
+  const names = Object.keys(losses);
+  const values = await Promise.all(
+    names.map(async (n) => {
+      const v = losses[n];
+      return typeof v === 'number' ? v : (await v.data())[0];
+    }),
+  );
+  return Object.fromEntries(names.map((n, i) => [n, values[i]]));
 }
 
 /**
@@ -166,28 +191,28 @@ export function stepSeed(seed: number, globalStep: number, stream = 0): number {
   return (h ^ (h >>> 16)) >>> 0;
 }
 
+/** Height, width and channels of one image of a data set; MNIST is [28, 28, 1]. */
+export type ImageShape = readonly [height: number, width: number, channels: number];
+
+export const MNIST_SHAPE: ImageShape = [28, 28, 1];
+
 /**
- * The unitImages [size, 28, 28, 1] of images `order[start … start+size−1]` from MNIST-style
- * uint8 pixels (n · 784, 0…255), divided by 255. Owned by the caller.
+ * The unitImages [size, h, w, c] of images `order[start … start+size−1]` from uint8 pixels
+ * (n · h·w·c, 0…255, image after image in HWC order), divided by 255. Owned by the caller.
  */
 export function unitImageBatch(
   pixels: Uint8Array,
   order: ArrayLike<number>,
   start: number,
   size: number,
+  shape: ImageShape = MNIST_SHAPE,
 ): tf.Tensor4D {
-  const n = Math.min(size, order.length - start);
-  const data = new Float32Array(n * 784);
+  const n = Math.max(0, Math.min(size, order.length - start));
+  const pixelsPerImage = shape[0] * shape[1] * shape[2];
+  const data = new Float32Array(n * pixelsPerImage);
   for (let b = 0; b < n; b++) {
-    const src = order[start + b] * 784;
-    for (let p = 0; p < 784; p++) data[b * 784 + p] = pixels[src + p] / 255;
+    const src = order[start + b] * pixelsPerImage;
+    for (let p = 0; p < pixelsPerImage; p++) data[b * pixelsPerImage + p] = pixels[src + p] / 255;
   }
-  return tf.tensor4d(data, [n, 28, 28, 1]);
-}
-
-/** `order[start … start+size−1]` as an array (labels of a batch are looked up through it). */
-export function batchIndices(order: ArrayLike<number>, start: number, size: number): number[] {
-  const out: number[] = [];
-  for (let i = start; i < Math.min(order.length, start + size); i++) out.push(order[i]);
-  return out;
+  return tf.tensor4d(data, [n, shape[0], shape[1], shape[2]]);
 }

@@ -1,13 +1,19 @@
 import * as tf from '@tensorflow/tfjs';
-import { captureCheckpoint, restoreCheckpoint } from './checkpoint';
 import {
-  epochOrders,
-  runTrainingLoop,
-  stepSeed,
+  MNIST_SHAPE,
   unitImageBatch,
+  type ImageShape,
   type TrainLoopOptions,
   type TrainSummary,
 } from './loop';
+import {
+  trainableVariables,
+  type BatchPlan,
+  type ShardGradients,
+  type ShardProgram,
+  type TrainData,
+} from './data-parallel';
+import { shuffledBatches, trainWithProgram } from './program-loop';
 
 /** Adam settings of the VAE (Kingma & Welling's MNIST setup with Adam, as PyTorch's example). */
 export interface VaeTrainConfig {
@@ -20,53 +26,101 @@ export const DEFAULT_VAE_CONFIG: VaeTrainConfig = { learningRate: 1e-3 };
 export interface VaeTrainInput {
   /** unitImages → [μ, log σ²], each [batch, latentDim]. Trained in place. */
   encoder: tf.LayersModel;
-  /** z [batch, latentDim] → unitImages [batch, 28, 28, 1]. Trained in place. */
+  /** z [batch, latentDim] → unitImages [batch, h, w, c]. Trained in place. */
   decoder: tf.LayersModel;
-  /** Training images, n · 784 uint8 (MNIST layout). */
+  /** Training images, n · h·w·c uint8 (HWC), image after image. */
   images: Uint8Array;
   count: number;
+  /** Default MNIST's [28, 28, 1]. */
+  shape?: ImageShape;
   config?: Partial<VaeTrainConfig>;
 }
 
 /**
  * The negative ELBO of a batch, split in its two terms, each summed over pixels resp. latent
- * dimensions and averaged over the batch:
+ * dimensions and averaged over the batch (summed over the rows and divided by `batch`, the
+ * whole batch's size when the rows are one shard of it):
  * recon = −Σ [x log x̂ + (1 − x) log(1 − x̂)] (Bernoulli likelihood, x̂ clipped to [1e−7, 1 − 1e−7]);
  * kl = −½ Σ (1 + log σ² − μ² − σ²) (Kingma & Welling 2014, App. B).
  *
- * @param x unitImages [batch, 28, 28, 1]; @param xHat decoder means, same shape.
+ * @param x unitImages [rows, h, w, c]; @param xHat decoder means, same shape.
  */
 export function vaeLosses(
   x: tf.Tensor,
   xHat: tf.Tensor,
   mu: tf.Tensor2D,
   logVar: tf.Tensor2D,
+  batch = x.shape[0],
 ): { recon: tf.Scalar; kl: tf.Scalar } {
   return tf.tidy(() => {
-    const batch = x.shape[0];
-    const p = xHat.reshape([batch, -1]).clipByValue(1e-7, 1 - 1e-7);
-    const t = x.reshape([batch, -1]);
+    const rows = x.shape[0];
+    const p = xHat.reshape([rows, -1]).clipByValue(1e-7, 1 - 1e-7);
+    const t = x.reshape([rows, -1]);
     const recon = t
       .mul(p.log())
       .add(tf.scalar(1).sub(t).mul(tf.scalar(1).sub(p).log()))
-      .sum(1)
-      .mean()
-      .neg() as tf.Scalar;
+      .sum()
+      .div(-batch) as tf.Scalar;
     const kl = tf
       .scalar(1)
       .add(logVar)
       .sub(mu.square())
       .sub(logVar.exp())
-      .sum(1)
-      .mean()
-      .mul(-0.5) as tf.Scalar;
+      .sum()
+      .mul(-0.5 / batch) as tf.Scalar;
     return { recon, kl };
   });
 }
 
 /**
- * Trains a VAE by the reparameterisation trick, z = μ + σ·ε with ε ~ N(0, I) seeded per step;
- * one Adam step per batch on recon + kl. Losses reported: `loss`, `recon`, `kl`.
+ * A VAE step as a data-parallel program, one phase `vae`: z = μ + σ·ε (the reparameterisation
+ * trick, ε given per row by the plan), one gradient of recon + kl for encoder and decoder.
+ * Losses: `loss`, `recon`, `kl`.
+ */
+export class VaeProgram implements ShardProgram {
+  readonly phases = ['vae'] as const;
+  readonly models: Readonly<Record<string, tf.LayersModel>>;
+  private readonly vars: tf.Variable[];
+
+  constructor(
+    private readonly encoder: tf.LayersModel,
+    private readonly decoder: tf.LayersModel,
+    private readonly data: TrainData,
+  ) {
+    this.models = { encoder, decoder };
+    this.vars = trainableVariables(encoder, decoder);
+  }
+
+  variables(): tf.Variable[] {
+    return this.vars;
+  }
+
+  gradients(_phase: string, shard: BatchPlan): ShardGradients {
+    const n = shard.rows.length;
+    const x = unitImageBatch(this.data.images, shard.rows, 0, n, this.data.shape);
+    const eps = tf.tensor2d(shard.noise, [n, shard.noiseDim]); // [shard, latentDim]
+    let recon: tf.Scalar | null = null;
+    let kl: tf.Scalar | null = null;
+    const { value, grads } = tf.variableGrads(() => {
+      const [mu, logVar] = this.encoder.apply(x, { training: true }) as tf.Tensor2D[];
+      const z = mu.add(logVar.mul(0.5).exp().mul(eps)) as tf.Tensor2D; // [shard, latentDim]
+      const xHat = this.decoder.apply(z, { training: true }) as tf.Tensor;
+      const terms = vaeLosses(x, xHat, mu, logVar, shard.size);
+      recon = tf.keep(terms.recon);
+      kl = tf.keep(terms.kl);
+      return terms.recon.add(terms.kl) as tf.Scalar;
+    }, this.vars);
+    tf.dispose([x, eps]);
+    if (recon === null || kl === null) throw new Error('VAE step produced no loss');
+    return { grads: this.vars.map((v) => grads[v.name]), losses: { loss: value, recon, kl } };
+  }
+
+  endStep(): void {}
+}
+
+/**
+ * Trains a VAE by the reparameterisation trick, ε ~ N(0, I) from PCG32 seeded per step; one
+ * Adam step per batch on recon + kl. Losses reported: `loss`, `recon`, `kl`.
  * Checkpoints hold `encoder`, `decoder` and optimizer `vae`.
  */
 export async function trainVae(
@@ -76,49 +130,18 @@ export async function trainVae(
   const config = { ...DEFAULT_VAE_CONFIG, ...input.config };
   const { encoder, decoder, images, count } = input;
   const { batchSize, seed } = options;
-  const optimizer = tf.train.adam(config.learningRate);
-  const models = { encoder, decoder };
-  const optimizers = { vae: optimizer };
-  try {
-    if (options.resumeFrom !== undefined) {
-      await restoreCheckpoint(options.resumeFrom, models, optimizers);
-    }
-    const vars = [...encoder.trainableWeights, ...decoder.trainableWeights].map(
-      (w) => w.read() as tf.Variable,
-    );
-    const stepsPerEpoch = Math.floor(count / batchSize);
-    const orderOf = epochOrders(count, seed);
-    return await runTrainingLoop(
-      options,
-      stepsPerEpoch,
-      (epoch, stepInEpoch, globalStep) => {
-        const order = orderOf(epoch);
-        return tf.tidy(() => {
-          const x = unitImageBatch(images, order, stepInEpoch * batchSize, batchSize);
-          let recon: tf.Scalar | undefined;
-          let kl: tf.Scalar | undefined;
-          const loss = optimizer.minimize(
-            () => {
-              const [mu, logVar] = encoder.apply(x, { training: true }) as tf.Tensor2D[];
-              const eps = tf.randomNormal(mu.shape, 0, 1, 'float32', stepSeed(seed, globalStep));
-              const z = mu.add(logVar.mul(0.5).exp().mul(eps)); // [batch, latentDim]
-              const xHat = decoder.apply(z, { training: true }) as tf.Tensor;
-              const terms = vaeLosses(x, xHat, mu, logVar);
-              recon = tf.keep(terms.recon);
-              kl = tf.keep(terms.kl);
-              return terms.recon.add(terms.kl) as tf.Scalar;
-            },
-            true,
-            vars,
-          ) as tf.Scalar;
-          if (recon === undefined || kl === undefined) throw new Error('VAE step produced no loss');
-          return { loss, recon, kl };
-        });
-      },
-      (globalStep, elapsed) =>
-        captureCheckpoint(globalStep, stepsPerEpoch, elapsed, models, optimizers),
-    );
-  } finally {
-    optimizer.dispose();
-  }
+  const data: TrainData = { images, labels: null, count, shape: input.shape ?? MNIST_SHAPE };
+  const latentDim = decoder.inputs[0].shape[1] ?? 0;
+  return trainWithProgram(
+    {
+      program: new VaeProgram(encoder, decoder, data),
+      spec: { kind: 'vae', config: {} },
+      data,
+      optimizers: { vae: tf.train.adam(config.learningRate) },
+      checkpointModels: { encoder, decoder },
+      stepsPerEpoch: Math.floor(count / batchSize),
+      plan: shuffledBatches(count, seed, batchSize, latentDim),
+    },
+    options,
+  );
 }

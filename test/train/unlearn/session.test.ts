@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it, vi } from 'vitest';
 import { resolveOptions, type UnlearnOptions } from '../../../src/lib/core/options';
 import { sampleLatents } from '../../../src/lib/core/rng';
 import { findTarget } from '../../../src/lib/train/unlearn/target';
@@ -126,7 +126,7 @@ describe('UnlearningSession', () => {
     expect(before).toBeGreaterThan(0.15);
     expect(after).toBeLessThan(before / 2);
     session.dispose();
-  });
+  }, 180_000);
 
   it('pauses, resumes and stops between steps', async () => {
     const { session } = await toySession({ epochs: 100 });
@@ -140,8 +140,10 @@ describe('UnlearningSession', () => {
         if (p.step === 2) control.pause();
       },
     });
-    await new Promise((r) => setTimeout(r, 150));
+    await vi.waitFor(() => expect(steps).toContain(2), { timeout: 30_000 });
     expect(control.isPaused).toBe(true);
+    // Paused: however long we wait, no step runs.
+    await new Promise((r) => setTimeout(r, 200));
     expect(session.step).toBe(2);
     control.resume();
     await new Promise((r) => setTimeout(r, 50));

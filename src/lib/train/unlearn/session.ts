@@ -16,6 +16,10 @@ import {
 import { NonFiniteLossError, SessionStateError } from './errors';
 import { cloneModel } from '../../models/clone';
 import { generateUnitImages, imageSize } from '../metrics';
+import { namedGradients, type BatchPlan, type GradientSource } from '../data-parallel';
+
+/** The one phase of an unlearning step, for a {@link GradientSource}: g_θ's update. */
+export const UNLEARN_PHASE = 'student';
 
 /** The target of Eq. 1: direction z_e and threshold t, as computed from the tagged latents. */
 export interface LatentTarget {
@@ -143,6 +147,9 @@ export class UnlearningSession {
   private readonly poolSize: number;
   /** The seeded shuffle of the pool for each epoch. */
   private readonly poolOrder: (epoch: number) => Uint32Array;
+  /** g_θ's trainable variables, in a fixed order (Adam keys its moments by position). */
+  private readonly studentVariables: tf.Variable[];
+  private source: GradientSource | null = null;
   private stepCount = 0;
   private elapsed = 0;
   private running = false;
@@ -157,6 +164,14 @@ export class UnlearningSession {
       student.dispose();
       throw e;
     }
+  }
+
+  /**
+   * Starts a session on a student g_θ that already exists (with f's architecture), such as a
+   * worker thread's copy whose weights come from elsewhere. Takes ownership of both models.
+   */
+  static withStudent(init: UnlearningSessionInit, student: tf.LayersModel): UnlearningSession {
+    return new UnlearningSession(init, student);
   }
 
   private constructor(init: UnlearningSessionInit, student: tf.LayersModel) {
@@ -177,6 +192,7 @@ export class UnlearningSession {
     this.original.trainable = false;
     this.student = student;
     this.student.trainable = true;
+    this.studentVariables = this.student.trainableWeights.map((w) => w.read() as tf.Variable);
     this.optimizer = tf.train.adam(options.learningRate);
     this.poolSize = init.pool.length / latentDim;
     this.poolOrder = epochOrders(this.poolSize, streamSeed(options.seed, 'shuffle'));
@@ -230,28 +246,51 @@ export class UnlearningSession {
     return toUnitImages(out, this.outputRange) as tf.Tensor4D;
   }
 
-  /** The batch of step `step`: pool rows in a seeded shuffled order, or fresh z ~ N(0, I). */
-  private batch(step: number): {
+  /**
+   * The batch of step `step` as plain data: pool rows in a seeded shuffled order (`rows`), or
+   * fresh z ~ N(0, I) (`noise`).
+   */
+  planStep(step: number): BatchPlan {
+    const { batchSize } = this.options;
+    const seed = streamSeed(this.options.seed, 'shuffle');
+    if (this.options.latents === 'fresh') {
+      return {
+        step,
+        size: batchSize,
+        rows: Int32Array.from({ length: batchSize }, (_, i) => i),
+        noise: sampleLatents(stepSeed(seed, step), batchSize, this.latentDim),
+        noiseDim: this.latentDim,
+      };
+    }
+    const epoch = Math.floor(step / this.stepsPerEpoch);
+    const offset = (step % this.stepsPerEpoch) * batchSize;
+    const rows = this.poolOrder(epoch).subarray(
+      offset,
+      Math.min(offset + batchSize, this.poolSize),
+    );
+    return {
+      step,
+      size: rows.length,
+      rows: Int32Array.from(rows),
+      noise: new Float32Array(0),
+      noiseDim: this.latentDim,
+    };
+  }
+
+  /** z, f(z), f(ẑ) and sim(z) of a shard of a step's batch. Owned by the caller. */
+  private shardBatch(shard: BatchPlan): {
     z: tf.Tensor2D;
     original: tf.Tensor4D;
     target: tf.Tensor4D;
     sim: tf.Tensor1D;
   } {
-    const { batchSize } = this.options;
-    const seed = streamSeed(this.options.seed, 'shuffle');
+    const n = shard.rows.length;
     if (this.options.latents === 'fresh') {
-      const z = tf.tensor2d(sampleLatents(stepSeed(seed, step), batchSize, this.latentDim), [
-        batchSize,
-        this.latentDim,
-      ]);
+      const z = tf.tensor2d(shard.noise, [n, this.latentDim]); // [shard, latentDim]
       return { z, ...this.targets(z) };
     }
-    const epoch = Math.floor(step / this.stepsPerEpoch);
-    const offset = (step % this.stepsPerEpoch) * batchSize;
-    const order = this.poolOrder(epoch);
-    const rows = order.subarray(offset, Math.min(offset + batchSize, this.poolSize));
     return tf.tidy(() => {
-      const idx = tf.tensor1d(Int32Array.from(rows), 'int32');
+      const idx = tf.tensor1d(shard.rows, 'int32');
       return {
         z: tf.gather(this.poolZ, idx),
         original: tf.gather(this.poolOriginal, idx),
@@ -262,39 +301,84 @@ export class UnlearningSession {
   }
 
   /**
-   * One Adam step on L = α(L_unlearn + L_percep) + L_recon (Eq. 5). Returns the step's loss
-   * terms and flagged share as scalars owned by the caller.
+   * Gradients of L = α(L_unlearn + L_percep) + L_recon (Eq. 5) for g_θ's trainable variables
+   * on a shard of a step's batch (`planStep`, or a part of it made by `shardOf`), and the loss
+   * terms and flagged share, each as Σ over the shard divided by the whole batch's size, so
+   * shards add up to the batch means. Owned by the caller.
    */
-  trainStep(): Record<keyof StepLosses, tf.Scalar> {
+  gradients(shard: BatchPlan): { grads: tf.Tensor[]; losses: Record<keyof StepLosses, tf.Scalar> } {
     this.assertLive();
-    const batch = this.batch(this.stepCount);
+    const batch = this.shardBatch(shard);
+    const share = shard.rows.length / shard.size;
     const training = this.options.batchNorm === 'train';
-    const vars = this.student.trainableWeights.map((w) => w.read() as tf.Variable);
     let terms: { recon: tf.Scalar; unlearn: tf.Scalar; percep: tf.Scalar } | null = null;
     try {
-      const total = this.optimizer.minimize(
-        () => {
-          const student = this.render(this.student, batch.z, training);
-          const loss = unlearningLoss(
-            { student, original: batch.original, target: batch.target, sim: batch.sim },
-            { alpha: this.options.alpha, terms: this.options.terms },
-          );
-          terms = {
-            recon: tf.keep(loss.recon),
-            unlearn: tf.keep(loss.unlearn),
-            percep: tf.keep(loss.percep),
-          };
-          return loss.total;
-        },
-        true,
-        vars,
-      ) as tf.Scalar;
-      this.stepCount++;
+      const { value, grads } = tf.variableGrads(() => {
+        const student = this.render(this.student, batch.z, training);
+        const loss = unlearningLoss(
+          { student, original: batch.original, target: batch.target, sim: batch.sim },
+          { alpha: this.options.alpha, terms: this.options.terms },
+        );
+        terms = {
+          recon: tf.keep(loss.recon.mul(share)),
+          unlearn: tf.keep(loss.unlearn.mul(share)),
+          percep: tf.keep(loss.percep.mul(share)),
+        };
+        return loss.total.mul(share);
+      }, this.studentVariables);
       const kept = terms as unknown as { recon: tf.Scalar; unlearn: tf.Scalar; percep: tf.Scalar };
-      return { total, ...kept, flagged: tf.tidy(() => batch.sim.mean() as tf.Scalar) };
+      const flagged = tf.tidy(() => batch.sim.sum().div(shard.size) as tf.Scalar);
+      return {
+        grads: this.studentVariables.map((v) => grads[v.name]),
+        losses: { total: value, ...kept, flagged },
+      };
     } finally {
       tf.dispose([batch.z, batch.original, batch.target, batch.sim]);
     }
+  }
+
+  /** One Adam step of g_θ with gradients summed over a step's batch (borrowed). */
+  applyGradients(grads: tf.Tensor[]): void {
+    this.assertLive();
+    this.optimizer.applyGradients(namedGradients(this.studentVariables, grads));
+    this.stepCount++;
+  }
+
+  /**
+   * One Adam step on L = α(L_unlearn + L_percep) + L_recon (Eq. 5), in this thread. Returns the
+   * step's loss terms and flagged share as scalars owned by the caller.
+   */
+  trainStep(): Record<keyof StepLosses, tf.Scalar> {
+    const { grads, losses } = this.gradients(this.planStep(this.stepCount));
+    try {
+      this.applyGradients(grads);
+    } finally {
+      tf.dispose(grads);
+    }
+    return losses;
+  }
+
+  /**
+   * Computes each step's gradients through `source` (e.g. shards on the Node worker pool)
+   * instead of in this thread; null goes back to this thread. The session does not own it.
+   */
+  useGradientSource(source: GradientSource | null): void {
+    this.source = source;
+  }
+
+  /** One step through the gradient source; its losses come back as numbers or scalars. */
+  private async sourceStep(
+    source: GradientSource,
+  ): Promise<Record<keyof StepLosses, tf.Scalar | number>> {
+    const result = await source.compute(UNLEARN_PHASE, this.planStep(this.stepCount));
+    try {
+      this.applyGradients(result.grads);
+    } finally {
+      tf.dispose(result.grads);
+    }
+    await source.updated(UNLEARN_PHASE);
+    source.endStep();
+    return result.losses as Record<keyof StepLosses, tf.Scalar | number>;
   }
 
   /**
@@ -326,12 +410,13 @@ export class UnlearningSession {
             break;
           }
         }
-        const scalars = this.trainStep();
+        const source = this.source;
+        const scalars = source !== null ? await this.sourceStep(source) : this.trainStep();
         windowSteps++;
         const report = this.stepCount % every === 0 || this.stepCount === totalSteps;
         if (report) {
           losses = await readLosses(scalars);
-          tf.dispose(Object.values(scalars));
+          disposeScalars(scalars);
           if (!Object.values(losses).every(Number.isFinite)) {
             throw new NonFiniteLossError(this.stepCount, { ...losses });
           }
@@ -350,7 +435,7 @@ export class UnlearningSession {
           });
           await yieldToEventLoop();
         } else {
-          tf.dispose(Object.values(scalars));
+          disposeScalars(scalars);
         }
       }
     } finally {
@@ -428,6 +513,12 @@ export class UnlearningSession {
     return this.student;
   }
 
+  /** g_θ's trainable variables in the order its optimizer keys them, borrowed. */
+  get trainableVariables(): tf.Variable[] {
+    this.assertLive();
+    return this.studentVariables;
+  }
+
   /** The frozen original f, borrowed. */
   get originalModel(): tf.LayersModel {
     this.assertLive();
@@ -474,12 +565,23 @@ export class UnlearningSession {
   }
 }
 
-async function readLosses(scalars: Record<keyof StepLosses, tf.Scalar>): Promise<StepLosses> {
+async function readLosses(
+  scalars: Record<keyof StepLosses, tf.Scalar | number>,
+): Promise<StepLosses> {
   const keys = Object.keys(scalars) as (keyof StepLosses)[];
-  const values = await Promise.all(keys.map((k) => scalars[k].data()));
+  const values = await Promise.all(
+    keys.map(async (k) => {
+      const v = scalars[k];
+      return typeof v === 'number' ? v : (await v.data())[0];
+    }),
+  );
   const out = {} as StepLosses;
-  keys.forEach((k, i) => (out[k] = values[i][0]));
+  keys.forEach((k, i) => (out[k] = values[i]));
   return out;
+}
+
+function disposeScalars(scalars: Record<string, tf.Scalar | number>): void {
+  tf.dispose(Object.values(scalars).filter((v): v is tf.Scalar => typeof v !== 'number'));
 }
 
 function yieldToEventLoop(): Promise<void> {

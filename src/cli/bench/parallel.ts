@@ -1,0 +1,200 @@
+/**
+ * `npm run bench -- parallel`: training steps per second in this thread (1 worker) and split over
+ * N worker threads (one per core), for the DCGAN step (batch 64), the VAE step (batch 128) and
+ * the unlearning step of the shipped generators (Eq. 5 with MS-SSIM, batch 64), in one run on
+ * wasm. Goal: N workers at least 1.8× one on 2 cores.
+ */
+import { availableParallelism, loadavg } from 'node:os';
+import { join } from 'node:path';
+import * as tf from '@tensorflow/tfjs';
+import { resolveOptions } from '../../lib/core/options';
+import { sampleLatents } from '../../lib/core/rng';
+import {
+  dataParallelStep,
+  InProcessSource,
+  type BatchPlan,
+  type GradientSource,
+  type ProgramSpec,
+  type ShardProgram,
+  type TrainData,
+} from '../../lib/train/data-parallel';
+import { GanProgram } from '../../lib/train/gan';
+import { VaeProgram } from '../../lib/train/vae';
+import { findTarget } from '../../lib/train/unlearn/target';
+import { UnlearningSession } from '../../lib/train/unlearn/session';
+import { UnlearnProgram, unlearnProgramSpec } from '../../lib/train/unlearn/program';
+import { buildDcganDiscriminator, buildDcganGenerator } from '../../lib/models/dcgan';
+import { buildVaeDecoder, buildVaeEncoder } from '../../lib/models/vae';
+import { initNodeBackend } from '../tf-backend';
+import { loadMnist } from '../mnist';
+import { loadModelFromDir } from '../model-files';
+import { modelEntry } from '../unlearn-row';
+import { WorkerPool } from '../parallel/pool';
+
+export const title = 'Data-parallel training: steps/s on 1 and N worker threads (wasm)';
+
+const WARMUP = 3;
+
+/** Steps per second of `timed` steps after a warm-up, on `source`. */
+async function trainerRate(
+  program: ShardProgram,
+  source: GradientSource,
+  plan: (step: number) => BatchPlan,
+  timed: number,
+): Promise<number> {
+  const optimizers = Object.fromEntries(program.phases.map((p) => [p, tf.train.adam(1e-4)]));
+  const run = async (from: number, to: number): Promise<void> => {
+    for (let step = from; step < to; step++) {
+      const losses = await dataParallelStep(program, source, optimizers, plan(step));
+      tf.dispose(Object.values(losses).filter((v): v is tf.Scalar => typeof v !== 'number'));
+    }
+  };
+  await run(0, WARMUP);
+  const start = performance.now();
+  await run(WARMUP, WARMUP + timed);
+  const rate = timed / ((performance.now() - start) / 1000);
+  for (const o of Object.values(optimizers)) o.dispose();
+  return rate;
+}
+
+/** A trainer's rate on one thread and on `workers` threads. */
+async function trainerRates(
+  makeProgram: () => ShardProgram,
+  spec: ProgramSpec,
+  data: TrainData,
+  plan: (step: number) => BatchPlan,
+  timed: number,
+  workers: number,
+): Promise<[number, number]> {
+  const program = makeProgram();
+  const one = await trainerRate(program, new InProcessSource(program), plan, timed);
+  const pool = await WorkerPool.start(program, spec, data, { workers, backend: 'wasm' });
+  try {
+    return [one, await trainerRate(program, pool, plan, timed)];
+  } finally {
+    await pool.dispose();
+    for (const m of Object.values(program.models)) m.dispose();
+  }
+}
+
+async function unlearnRates(
+  id: 'dcgan-mnist' | 'vae-mnist',
+  timed: number,
+  workers: number,
+): Promise<[number, number]> {
+  const entry = modelEntry(id);
+  const latentDim = entry.latentDim ?? 0;
+  const latents = sampleLatents(1, 500, latentDim);
+  const tags = Uint8Array.from({ length: 500 }, (_, i) => (latents[i * latentDim] > 0.8 ? 1 : 0));
+  const options = resolveOptions({ batchSize: 64 });
+  const rates: number[] = [];
+  for (const parallel of [false, true]) {
+    const session = await UnlearningSession.create({
+      original: await loadModelFromDir(join('models', id)),
+      outputRange: entry.outputRange ?? 'unit',
+      latentDim,
+      target: findTarget(latents, latentDim, tags, options),
+      pool: latents,
+      previewLatents: sampleLatents(2, 8, latentDim),
+      options,
+    });
+    const pool = parallel
+      ? await WorkerPool.start(
+          new UnlearnProgram(session),
+          unlearnProgramSpec(session, latents),
+          null,
+          {
+            workers,
+            backend: 'wasm',
+          },
+        )
+      : null;
+    session.useGradientSource(pool);
+    await session.run({ totalSteps: WARMUP, progressEvery: WARMUP });
+    const start = performance.now();
+    await session.run({ totalSteps: WARMUP + timed, progressEvery: timed });
+    rates.push(timed / ((performance.now() - start) / 1000));
+    await pool?.dispose();
+    session.dispose();
+  }
+  return [rates[0], rates[1]];
+}
+
+export async function bench(): Promise<void> {
+  const workers = availableParallelism();
+  const load = (): string =>
+    loadavg()
+      .map((v) => v.toFixed(2))
+      .join(' ');
+  console.log(`${workers} cores; load average before: ${load()}`);
+  await initNodeBackend('wasm');
+  const train = await loadMnist('train');
+  const data: TrainData = {
+    images: train.images,
+    labels: null,
+    count: train.count,
+    shape: [28, 28, 1],
+  };
+  const rows = (batch: number, step: number): Int32Array =>
+    Int32Array.from({ length: batch }, (_, i) => (step * batch + i) % train.count);
+  const results: [string, [number, number]][] = [];
+
+  results.push([
+    'DCGAN step (G then D), batch 64',
+    await trainerRates(
+      () => new GanProgram(buildDcganGenerator(), buildDcganDiscriminator(), data, 100),
+      { kind: 'gan', config: { latentDim: 100 } },
+      data,
+      (step) => ({
+        step,
+        size: 64,
+        rows: rows(64, step),
+        noise: sampleLatents(step, 64, 100),
+        noiseDim: 100,
+      }),
+      10,
+      workers,
+    ),
+  ]);
+  console.log(
+    `${results[results.length - 1][0]}: ${results[results.length - 1][1].map((r) => r.toFixed(2)).join(' → ')} steps/s`,
+  );
+  results.push([
+    'VAE step, batch 128',
+    await trainerRates(
+      () => new VaeProgram(buildVaeEncoder(20), buildVaeDecoder(20), data),
+      { kind: 'vae', config: {} },
+      data,
+      (step) => ({
+        step,
+        size: 128,
+        rows: rows(128, step),
+        noise: sampleLatents(step, 128, 20),
+        noiseDim: 20,
+      }),
+      40,
+      workers,
+    ),
+  ]);
+  console.log(
+    `${results[results.length - 1][0]}: ${results[results.length - 1][1].map((r) => r.toFixed(2)).join(' → ')} steps/s`,
+  );
+  for (const id of ['dcgan-mnist', 'vae-mnist'] as const) {
+    results.push([
+      `unlearning step, ${id}, batch 64`,
+      await unlearnRates(id, id === 'vae-mnist' ? 40 : 15, workers),
+    ]);
+    console.log(
+      `${results[results.length - 1][0]}: ${results[results.length - 1][1].map((r) => r.toFixed(2)).join(' → ')} steps/s`,
+    );
+  }
+
+  console.log(`\n| step | 1 worker (steps/s) | ${workers} workers (steps/s) | speed-up |`);
+  console.log('|---|---|---|---|');
+  for (const [name, [one, many]] of results) {
+    console.log(
+      `| ${name} | ${one.toFixed(2)} | ${many.toFixed(2)} | ${(many / one).toFixed(2)}× |`,
+    );
+  }
+  console.log(`load average after: ${load()}`);
+}
