@@ -23,7 +23,7 @@ const POOL = 500;
 interface Sample {
   step: number;
   tensors: number;
-  tfBytes: number;
+  tfMb: number;
   heapMb: number;
   seconds: number;
 }
@@ -59,13 +59,13 @@ export async function bench(): Promise<void> {
     samples.push({
       step,
       tensors: memory.numTensors,
-      tfBytes: memory.numBytes,
+      tfMb: memory.numBytes / 2 ** 20,
       heapMb: process.memoryUsage().heapUsed / 2 ** 20,
       seconds: (performance.now() - start) / 1000,
     });
     const s = samples[samples.length - 1];
     console.log(
-      `step ${String(step).padStart(5)}: ${s.tensors} tensors, ${(s.tfBytes / 2 ** 20).toFixed(2)} MB in TF.js, heap ${s.heapMb.toFixed(1)} MB, ${s.seconds.toFixed(0)} s`,
+      `step ${String(step).padStart(5)}: ${s.tensors} tensors, ${s.tfMb.toFixed(2)} MB in TF.js, heap ${s.heapMb.toFixed(1)} MB, ${s.seconds.toFixed(0)} s`,
     );
   };
   sample(0);
@@ -87,11 +87,11 @@ export async function bench(): Promise<void> {
   const fmt = (key: keyof Sample, digits: number): string =>
     `${Math.min(...warm.map((s) => s[key])).toFixed(digits)}–${Math.max(...warm.map((s) => s[key])).toFixed(digits)}`;
   console.log(
-    `| ${first.step}–${last.step} (${summary.steps} run, ${(summary.steps / last.seconds).toFixed(1)} steps/s) | ${fmt('tensors', 0)} | ${fmt('tfBytes', 0)} | ${fmt('heapMb', 1)} | ${heapPerK.toFixed(3)} MB per 1,000 steps |`,
+    `| ${first.step}–${last.step} (${summary.steps} run, ${(summary.steps / last.seconds).toFixed(1)} steps/s) | ${fmt('tensors', 0)} | ${fmt('tfMb', 3)} | ${fmt('heapMb', 1)} | ${heapPerK.toFixed(3)} MB per 1,000 steps |`,
   );
   console.log(
     `Flat after warm-up (step 1,000 on): tensors ${range('tensors') === 0 ? 'yes' : `NO (range ${range('tensors')})`}, ` +
-      `TF.js bytes ${range('tfBytes') === 0 ? 'yes' : `NO (range ${range('tfBytes')})`}, ` +
+      `TF.js memory ${range('tfMb') === 0 ? 'yes' : `NO (range ${range('tfMb').toFixed(3)} MB)`}, ` +
       `heap range ${range('heapMb').toFixed(1)} MB.`,
   );
 }
