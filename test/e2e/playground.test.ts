@@ -233,7 +233,11 @@ describe.skipIf(!hasChromium)('the playground, end to end on WebGPU', () => {
     await tf.setBackend('cpu');
     const w = files['weights.bin'];
     const nodeModel = await tf.loadLayersModel(
-      tf.io.fromMemory(json.modelTopology, json.weightsManifest[0].weights, w.slice().buffer),
+      tf.io.fromMemory({
+        modelTopology: json.modelTopology,
+        weightSpecs: json.weightsManifest[0].weights,
+        weightData: w.slice().buffer,
+      }),
     );
     const expected = Array.from(
       await (nodeModel.predict(tf.tensor2d(latents)) as tf.Tensor).data(),

@@ -76,7 +76,11 @@ describe('the export zip', () => {
     const json = JSON.parse(new TextDecoder().decode(files['model.json']));
     const w = files['weights.bin'];
     const model = await tf.loadLayersModel(
-      tf.io.fromMemory(json.modelTopology, json.weightsManifest[0].weights, w.slice().buffer),
+      tf.io.fromMemory({
+        modelTopology: json.modelTopology,
+        weightSpecs: json.weightsManifest[0].weights,
+        weightData: w.slice().buffer,
+      }),
     );
     expect(model.outputs[0].shape).toEqual([null, 28, 28, 1]);
     model.dispose();
