@@ -113,9 +113,11 @@ class PoolWorker {
   /** Phases whose variables changed since this worker last read them. */
   readonly stale = new Set<string>();
 
+  /** This worker's gradient slot in shared memory (float32), made anew for each program. */
+  gradients: Float32Array<ArrayBufferLike> = new Float32Array(0);
+
   constructor(
     readonly index: number,
-    readonly gradients: Float32Array,
     private readonly onFailure: (error: Error) => void,
   ) {
     this.thread = startWorker();
@@ -154,18 +156,22 @@ class PoolWorker {
   }
 }
 
+/** What the pool is computing: a program, its weights in shared memory, how to shard it. */
+interface Loaded {
+  program: ShardProgram;
+  weights: Float32Array;
+  slots: Map<tf.Variable, WeightSlot>;
+  granularity: number;
+}
+
 /** A {@link GradientSource} over worker threads. Start one with {@link workerPool}. */
 export class WorkerPool implements GradientSource {
   private failure: Error | null = null;
   private closing = false;
+  private loaded: Loaded | null = null;
+  private workers: PoolWorker[] = [];
 
-  private constructor(
-    private readonly program: ShardProgram,
-    private readonly workers: PoolWorker[],
-    private readonly weights: Float32Array,
-    private readonly slots: Map<tf.Variable, WeightSlot>,
-    private readonly granularity: number,
-  ) {}
+  private constructor(private readonly backend: PoolOptions['backend']) {}
 
   static async start(
     program: ShardProgram,
@@ -173,6 +179,27 @@ export class WorkerPool implements GradientSource {
     data: TrainData | null,
     options: PoolOptions,
   ): Promise<WorkerPool> {
+    const pool = new WorkerPool(options.backend);
+    const onFailure = (error: Error): void => pool.fail(error);
+    pool.workers = Array.from(
+      { length: workerCount(options.workers) },
+      (_, i) => new PoolWorker(i, onFailure),
+    );
+    try {
+      await pool.load(program, spec, data);
+    } catch (e) {
+      await pool.dispose();
+      throw e;
+    }
+    return pool;
+  }
+
+  /**
+   * Makes the workers compute `program` from now on (ProgGAN: the next phase's models): its
+   * weights go to new shared memory, and each worker rebuilds it. The threads stay.
+   */
+  async load(program: ShardProgram, spec: ProgramSpec, data: TrainData | null): Promise<void> {
+    if (this.failure !== null) throw this.failure;
     for (const [name, model] of Object.entries(program.models)) {
       const mixing = program.batchStatistics === false ? [] : crossSampleLayers(model);
       if (mixing.length > 0) {
@@ -182,7 +209,6 @@ export class WorkerPool implements GradientSource {
         );
       }
     }
-    const count = workerCount(options.workers);
     const { slots, total } = weightSlots(program.models);
     const weights = new Float32Array(new SharedArrayBuffer(4 * total));
     await writeVariables(weights, slots, slots.keys());
@@ -200,35 +226,30 @@ export class WorkerPool implements GradientSource {
     for (const [name, model] of Object.entries(program.models)) {
       topologies[name] = model.toJSON(null, false) as object;
     }
-    let pool: WorkerPool | null = null;
-    const workers: PoolWorker[] = [];
-    const onFailure = (error: Error): void => pool?.fail(error);
-    for (let i = 0; i < count; i++) {
-      const gradients = new Float32Array(new SharedArrayBuffer(4 * Math.max(1, capacity)));
-      workers.push(new PoolWorker(i, gradients, onFailure));
-    }
-    pool = new WorkerPool(program, workers, weights, slots, shardGranularity(program.models));
-    try {
-      await Promise.all(
-        workers.map((w) => {
-          const init: InitRequest = {
-            type: 'init',
-            index: w.index,
-            backend: options.backend,
-            spec,
-            topologies,
-            weights: weights.buffer as SharedArrayBuffer,
-            gradients: w.gradients.buffer as SharedArrayBuffer,
-            data: sharedData,
-          };
-          return w.request(init);
-        }),
-      );
-    } catch (e) {
-      await pool.dispose();
-      throw e;
-    }
-    return pool;
+    await Promise.all(
+      this.workers.map((w) => {
+        w.gradients = new Float32Array(new SharedArrayBuffer(4 * Math.max(1, capacity)));
+        w.stale.clear();
+        const init: InitRequest = {
+          type: 'init',
+          index: w.index,
+          backend: this.backend,
+          spec,
+          topologies,
+          weights: weights.buffer as SharedArrayBuffer,
+          gradients: w.gradients.buffer as SharedArrayBuffer,
+          data: sharedData,
+        };
+        return w.request(init);
+      }),
+    );
+    this.loaded = { program, weights, slots, granularity: shardGranularity(program.models) };
+  }
+
+  private current(): Loaded {
+    if (this.failure !== null) throw this.failure;
+    if (this.loaded === null) throw new Error('The training pool has no program loaded.');
+    return this.loaded;
   }
 
   /** Worker threads in the pool. */
@@ -243,8 +264,8 @@ export class WorkerPool implements GradientSource {
   }
 
   async compute(phase: string, plan: BatchPlan): Promise<PhaseResult> {
-    if (this.failure !== null) throw this.failure;
-    const bounds = shardBounds(plan.size, this.workers.length, this.granularity);
+    const { program, granularity } = this.current();
+    const bounds = shardBounds(plan.size, this.workers.length, granularity);
     const replies = await Promise.all(
       bounds.map(([from, to], w) => {
         const worker = this.workers[w];
@@ -262,7 +283,7 @@ export class WorkerPool implements GradientSource {
     }
     const grads: tf.Tensor[] = [];
     let offset = 0;
-    for (const variable of this.program.variables(phase)) {
+    for (const variable of program.variables(phase)) {
       const sum = new Float32Array(variable.size);
       for (let w = 0; w < bounds.length; w++) {
         const slot = this.workers[w].gradients;
@@ -275,7 +296,8 @@ export class WorkerPool implements GradientSource {
   }
 
   async updated(phase: string): Promise<void> {
-    await writeVariables(this.weights, this.slots, this.program.variables(phase));
+    const { program, weights, slots } = this.current();
+    await writeVariables(weights, slots, program.variables(phase));
     for (const w of this.workers) w.stale.add(phase);
   }
 

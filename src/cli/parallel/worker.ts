@@ -26,6 +26,11 @@ let state: State | null = null;
 
 async function init(req: InitRequest): Promise<void> {
   await initNodeBackend(req.backend);
+  if (state !== null) {
+    // A new program for the same workers (the next ProgGAN phase): free the old models.
+    for (const model of Object.values(state.program.models)) model.dispose();
+    state = null;
+  }
   const models: Record<string, tf.LayersModel> = {};
   for (const [name, topology] of Object.entries(req.topologies)) {
     const config = { modelTopology: topology } as unknown as ModelConfig;

@@ -89,6 +89,8 @@ export interface GradientSource {
   updated(phase: string): Promise<void>;
   /** The step is over: free what its phases kept. */
   endStep(): void;
+  /** Computes another program from now on, when the source can switch (worker threads stay). */
+  load?(program: ShardProgram, spec: ProgramSpec, data: TrainData | null): Promise<void>;
   dispose(): Promise<void>;
 }
 
@@ -183,7 +185,7 @@ export interface TrainData {
  * models come separately (topology and weights), the data set as shared memory.
  */
 export interface ProgramSpec {
-  kind: 'gan' | 'vae' | 'classifier' | 'unlearn';
+  kind: 'gan' | 'proggan' | 'vae' | 'classifier' | 'unlearn';
   config: Record<string, unknown>;
 }
 

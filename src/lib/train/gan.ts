@@ -106,11 +106,20 @@ export class GanProgram implements ShardProgram {
   private readonly dVars: tf.Variable[];
   private fake: tf.Tensor | null = null;
 
+  /**
+   * @param hooks.beforeStep runs before the generator phase of each step (ProgGAN sets its
+   *   fade-in α from the step); hooks.realImages turns the data's tanhImages [shard, h, w, c]
+   *   into what D sees (ProgGAN scales them to the phase's resolution). Neither owns tensors.
+   */
   constructor(
     private readonly generator: tf.LayersModel,
     private readonly discriminator: tf.LayersModel,
     private readonly data: TrainData,
     private readonly latentDim: number,
+    private readonly hooks: {
+      beforeStep?: (step: number) => void;
+      realImages?: (tanhImages: tf.Tensor4D, step: number) => tf.Tensor4D;
+    } = {},
   ) {
     this.models = { generator, discriminator };
     this.gVars = trainableVariables(generator);
@@ -125,6 +134,7 @@ export class GanProgram implements ShardProgram {
     const n = shard.rows.length;
     if (phase === 'generator') {
       this.endStep();
+      this.hooks.beforeStep?.(shard.step);
       const z = tf.tensor2d(shard.noise, [n, this.latentDim]); // [shard, latentDim]
       let fake: tf.Tensor | null = null;
       const { value, grads } = gradientsOf(() => {
@@ -139,9 +149,11 @@ export class GanProgram implements ShardProgram {
     }
     const fake = this.fake;
     if (fake === null) throw new Error('The discriminator phase needs the generator phase first.');
-    const real = tf.tidy(() =>
-      unitToTanhImages(unitImageBatch(this.data.images, shard.rows, 0, n, this.data.shape)),
-    ); // [shard, h, w, c] in [−1, 1]
+    const real = tf.tidy(() => {
+      const unit = unitImageBatch(this.data.images, shard.rows, 0, n, this.data.shape);
+      const tanh = unitToTanhImages(unit) as tf.Tensor4D; // [shard, h, w, c] in [−1, 1]
+      return this.hooks.realImages?.(tanh, shard.step) ?? tanh;
+    });
     const { value, grads } = gradientsOf(
       () =>
         discriminatorLoss(

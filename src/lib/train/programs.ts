@@ -4,6 +4,7 @@ import type { ProgramSpec, ShardProgram, TrainData } from './data-parallel';
 import { ClassifierProgram, type ClassifierTask } from './classifier';
 import { GanProgram } from './gan';
 import { VaeProgram } from './vae';
+import { progGanProgram, type ProgGanProgramConfig } from './proggan';
 import { unlearnProgramFrom, type UnlearnProgramConfig } from './unlearn/program';
 
 /**
@@ -31,6 +32,13 @@ export function buildProgram(
         need('discriminator'),
         needData(),
         Number(spec.config.latentDim),
+      );
+    case 'proggan':
+      return progGanProgram(
+        need('generator'),
+        need('discriminator'),
+        needData(),
+        spec.config as unknown as ProgGanProgramConfig,
       );
     case 'vae':
       return new VaeProgram(need('encoder'), need('decoder'), needData());

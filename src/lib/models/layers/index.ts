@@ -7,5 +7,8 @@
 import { registerTileGradient } from '../../core/gradients/tile';
 
 export { MinibatchStdDev } from './minibatch-stddev';
+export { PixelNorm } from './pixel-norm';
+export { FadeIn, setFadeAlpha } from './fade-in';
+export { EqualizedConv2D, EqualizedDense } from './equalized';
 
 registerTileGradient();
