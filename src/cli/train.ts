@@ -48,7 +48,7 @@ import {
 import type { TrainCheckpoint } from '../lib/train/checkpoint';
 import { predictLogits, trainClassifier } from '../lib/train/classifier';
 import { trainGan } from '../lib/train/gan';
-import type { TrainLoopOptions, TrainSummary } from '../lib/train/loop';
+import type { TrainLoopOptions } from '../lib/train/loop';
 import {
   accuracy,
   classifierOutputs,
@@ -71,6 +71,16 @@ import {
 import { writeGreyPng } from './png';
 import { formatDuration, progressBar } from './progress-bar';
 import { initNodeBackend } from './tf-backend';
+import type { RunConfig, Trained } from './training-run';
+import {
+  FACE_CLASSIFIER_ID,
+  FACE_DEFAULTS,
+  FACE_MODEL_IDS,
+  isFaceModel,
+  measureFaceModel,
+  trainFaceModel,
+  type FaceModelId,
+} from './faces/train-faces';
 import { workerCount, workerPool } from './parallel/pool';
 
 /** Where models and index.json go: `models/`, or --models-dir (smoke tests, experiments). */
@@ -91,7 +101,8 @@ type ModelId =
   | 'feature-thickness-a'
   | 'feature-thickness-b'
   | 'feature-slant-a'
-  | 'feature-slant-b';
+  | 'feature-slant-b'
+  | FaceModelId;
 
 /** `--model all` trains in this order: the classifier first, the metrics need it. */
 const MODEL_IDS: readonly ModelId[] = [
@@ -102,16 +113,8 @@ const MODEL_IDS: readonly ModelId[] = [
   'feature-thickness-b',
   'feature-slant-a',
   'feature-slant-b',
+  ...FACE_MODEL_IDS,
 ];
-
-/** The defaults that made the shipped weights. */
-interface RunConfig {
-  epochs: number;
-  batchSize: number;
-  learningRate: number;
-  seed: number;
-  checkpointEvery: number;
-}
 
 const DEFAULTS: Record<ModelId, RunConfig> = {
   'mnist-classifier': {
@@ -121,8 +124,15 @@ const DEFAULTS: Record<ModelId, RunConfig> = {
     seed: 1,
     checkpointEvery: 200,
   },
-  'vae-mnist': { epochs: 10, batchSize: 128, learningRate: 1e-3, seed: 1, checkpointEvery: 500 },
-  'dcgan-mnist': { epochs: 3, batchSize: 64, learningRate: 2e-4, seed: 1, checkpointEvery: 200 },
+  'vae-mnist': { epochs: 100, batchSize: 128, learningRate: 1e-3, seed: 1, checkpointEvery: 2000 },
+  'dcgan-mnist': {
+    epochs: 60,
+    batchSize: 64,
+    learningRate: 2e-4,
+    seed: 1,
+    checkpointEvery: 500,
+    maxHours: 3,
+  },
   'feature-thickness-a': {
     epochs: 2,
     batchSize: 64,
@@ -151,6 +161,7 @@ const DEFAULTS: Record<ModelId, RunConfig> = {
     seed: 22,
     checkpointEvery: 500,
   },
+  ...FACE_DEFAULTS,
 };
 
 interface CliOptions {
@@ -224,18 +235,6 @@ function parseCli(argv: string[]): CliOptions {
   };
 }
 
-/** What one model's training produced, for its manifest entry. */
-interface Trained {
-  kind: ModelEntry['kind'];
-  architecture: string;
-  latentDim?: number;
-  outputRange?: OutputRange;
-  /** Models to save: '' is models/<id>/ itself, others go to models/<id>/<name>/. */
-  models: Record<string, tf.LayersModel>;
-  summary: TrainSummary;
-  extraConfig: { [key: string]: JsonValue };
-}
-
 interface RunContext {
   id: ModelId;
   config: RunConfig;
@@ -299,14 +298,14 @@ function featureLabels(
 
 async function trainOne(ctx: RunContext): Promise<Trained> {
   const { id, config, loop } = ctx;
-  const train = await loadMnist('train');
   const recipe = recipeConfig(ctx);
-  const hook = checkpointHook(id, recipe, config.checkpointEvery);
   const options: TrainLoopOptions = {
     ...loop,
-    checkpoint: hook,
+    checkpoint: checkpointHook(id, recipe, config.checkpointEvery),
     resumeFrom: resumePoint(id, recipe, ctx.cli.resume),
   };
+  if (isFaceModel(id)) return trainFaceModel({ id, config, loop: options });
+  const train = await loadMnist('train');
   if (id === 'mnist-classifier') {
     const model = buildMnistClassifier(config.seed);
     const summary = await trainClassifier(
@@ -463,8 +462,14 @@ async function sampleGrid(
     latentDim,
     range,
   );
+  const [, height, width, channels] = generator.outputs[0].shape as number[];
   const rel = `${id}/samples.png`;
-  writeGreyPng(join(MODELS_DIR, rel), tileGrid(unit, count, 28, 28, { cols: 8, padding: 2 }));
+  const grid = tileGrid(unit, count, height, width, {
+    cols: 8,
+    padding: 2,
+    channels: channels === 3 ? 3 : 1,
+  });
+  writeGreyPng(join(MODELS_DIR, rel), grid);
   const { sha256, size } = await describeFile(join(MODELS_DIR, rel), 'samples.png');
   return { path: rel, sha256, size };
 }
@@ -486,6 +491,7 @@ async function measure(
   trained: Trained,
   cli: CliOptions,
 ): Promise<{ [key: string]: JsonValue }> {
+  if (isFaceModel(id)) return measureFaceModel(id, trained, MODELS_DIR, cli.evalSamples, EVAL_SEED);
   const model = trained.models[''];
   const test = await loadMnist('test');
   if (id === 'mnist-classifier') {
@@ -551,7 +557,7 @@ function commandLine(cli: CliOptions, id: ModelId): string {
 /** The classifier's cached test-set statistics, as a manifest file entry (or nothing). */
 async function testStatsFile(id: ModelId): Promise<ModelFile[]> {
   const path = join(MODELS_DIR, id, 'test-stats.json');
-  if (id !== CLASSIFIER_ID || !existsSync(path)) return [];
+  if ((id !== CLASSIFIER_ID && id !== FACE_CLASSIFIER_ID) || !existsSync(path)) return [];
   const { sha256, size } = await describeFile(path, 'test-stats.json');
   return [{ path: `${id}/test-stats.json`, sha256, size }];
 }
@@ -594,13 +600,14 @@ async function run(id: ModelId, cli: CliOptions, backend: string): Promise<void>
     learningRate: cli.lr ?? base.learningRate,
     seed: cli.seed ?? base.seed,
     checkpointEvery: cli.checkpointEvery ?? base.checkpointEvery,
+    maxHours: cli.maxHours ?? base.maxHours,
   };
   const loop: TrainLoopOptions = {
     epochs: config.epochs,
     batchSize: config.batchSize,
     seed: config.seed,
     maxSteps: cli.maxSteps,
-    maxSeconds: cli.maxHours === undefined ? undefined : cli.maxHours * 3600,
+    maxSeconds: config.maxHours === undefined ? undefined : config.maxHours * 3600,
     onProgress: progressBar(id),
     progressEverySteps: 10,
     parallel:

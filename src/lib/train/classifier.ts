@@ -16,8 +16,11 @@ import {
 import { shuffledBatches, trainWithProgram } from './program-loop';
 import { classifierLogits } from '../models/classifier';
 
-/** `digits`: 10-way softmax on class labels 0…9; `binary`: one logit, labels 0/1. */
-export type ClassifierTask = 'digits' | 'binary';
+/**
+ * `digits`: 10-way softmax on class labels 0…9; `binary`: one logit, labels 0/1; `heads`: one
+ * softmax per factor, the model's outputs `[head 0, features, head 1, …]`, H labels per image.
+ */
+export type ClassifierTask = 'digits' | 'binary' | 'heads';
 
 export interface ClassifierTrainConfig {
   learningRate: number;
@@ -42,7 +45,7 @@ export interface ClassifierTrainInput {
   images: Uint8Array;
   /** Default MNIST's [28, 28, 1]. */
   shape?: ImageShape;
-  /** n labels: digits 0…9, or 0/1 for `binary`. */
+  /** n labels: digits 0…9, or 0/1 for `binary`; n × H class indices, row-major, for `heads`. */
   labels: Uint8Array;
   count: number;
   config?: Partial<ClassifierTrainConfig>;
@@ -74,6 +77,32 @@ export function classifierLoss(
   });
 }
 
+/**
+ * The loss of a multi-head classifier: the sum over heads of each head's softmax cross-entropy
+ * (Σ over the rows, divided by `batch`).
+ *
+ * @param outputs the model's outputs `[head 0, features, head 1, …]`; @param labels [rows, H].
+ */
+export function headsLoss(outputs: tf.Tensor[], labels: tf.Tensor2D, batch: number): tf.Scalar {
+  return tf.tidy(() => {
+    const heads = [outputs[0], ...outputs.slice(2)];
+    const columns = tf.unstack(labels, 1) as tf.Tensor1D[];
+    if (columns.length !== heads.length) {
+      throw new Error(`${columns.length} labels per image for ${heads.length} heads`);
+    }
+    const terms = heads.map((logits, h) =>
+      tf.losses.softmaxCrossEntropy(
+        tf.oneHot(columns[h], logits.shape[1] ?? 1),
+        logits,
+        undefined,
+        0,
+        tf.Reduction.SUM,
+      ),
+    );
+    return tf.addN(terms).div(batch) as tf.Scalar;
+  });
+}
+
 /** A classifier step as a data-parallel program, one phase `classifier`. Loss: `loss`. */
 export class ClassifierProgram implements ShardProgram {
   readonly phases = ['classifier'] as const;
@@ -99,19 +128,29 @@ export class ClassifierProgram implements ShardProgram {
     if (labels === null) throw new Error('A classifier needs labels.');
     const n = shard.rows.length;
     const x = unitImageBatch(images, shard.rows, 0, n, shape);
-    const y = tf.tensor1d(
-      Int32Array.from(shard.rows, (i) => labels[i]),
-      'int32',
-    );
+    const perImage = labels.length / this.data.count;
+    const y =
+      this.task === 'heads'
+        ? tf.tensor2d(headLabels(labels, shard.rows, perImage), [n, perImage], 'int32')
+        : tf.tensor1d(
+            Int32Array.from(shard.rows, (i) => labels[i]),
+            'int32',
+          );
     const { value, grads } = tf.variableGrads(
       () =>
-        classifierLoss(
-          this.task,
-          classifierLogits(this.model, x, true),
-          y,
-          this.positiveWeight,
-          shard.size,
-        ),
+        this.task === 'heads'
+          ? headsLoss(
+              this.model.apply(x, { training: true }) as tf.Tensor[],
+              y as tf.Tensor2D,
+              shard.size,
+            )
+          : classifierLoss(
+              this.task,
+              classifierLogits(this.model, x, true),
+              y as tf.Tensor1D,
+              this.positiveWeight,
+              shard.size,
+            ),
       this.vars,
     );
     tf.dispose([x, y]);
@@ -119,6 +158,15 @@ export class ClassifierProgram implements ShardProgram {
   }
 
   endStep(): void {}
+}
+
+/** The `perImage` labels of each of `rows`, [rows × perImage] row-major. */
+function headLabels(labels: Uint8Array, rows: Int32Array, perImage: number): Int32Array {
+  const out = new Int32Array(rows.length * perImage);
+  rows.forEach((row, r) => {
+    for (let h = 0; h < perImage; h++) out[r * perImage + h] = labels[row * perImage + h];
+  });
+  return out;
 }
 
 /**

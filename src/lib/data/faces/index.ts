@@ -10,3 +10,4 @@ export {
 export { FACE_RECIPE, FACES_VERSION, type UniformPart, type WeightedGroup } from './recipe';
 export { chooseFace, UNIFORM_ORDER, type FaceChoice } from './choose';
 export { avataaarsOptions, buildFace, type Face } from './avatar';
+export { FACE_FACTORS, faceFactorClasses, faceFactorTable, type FaceFactor } from './factors';
