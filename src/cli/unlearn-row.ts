@@ -6,7 +6,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
-import { resolveOptions, type UnlearnOptions } from '../lib/core/options';
+import { resolveOptions, type UnlearnOptions, type UnlearnOptionsInput } from '../lib/core/options';
 import { streamLatents, streamSeed } from '../lib/core/seed-streams';
 import {
   formatRecipe,
@@ -56,7 +56,7 @@ export interface RowConfig {
 export function paperRowConfig(
   model: GeneratorId,
   feature: Feature,
-  overrides: Partial<UnlearnOptions> = {},
+  overrides: UnlearnOptionsInput = {},
 ): RowConfig {
   return {
     model,

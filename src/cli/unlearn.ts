@@ -26,7 +26,14 @@ import {
 import { tileGrid } from '../lib/core/grid';
 import { writeGreyPng } from './png';
 import { formatDuration } from './progress-bar';
-import { OPTION_TABLE, optionFromText, resolveOptions, withOption } from '../lib/core/options';
+import {
+  OPTION_TABLE,
+  optionFromText,
+  PRESET_HELP,
+  PRESET_NAMES,
+  presetOptions,
+  withOption,
+} from '../lib/core/options';
 import {
   checkReplay,
   describeReplay,
@@ -62,6 +69,8 @@ ${RUN_FLAGS}
   --recipe LINK   replay a run of the app (or of this CLI) from its recipe link, and say whether it reproduced
   --site URL      where the app is served, for the recipe link printed (default http://127.0.0.1:5173/)
 Options of the method (defaults: the paper's MNIST settings, Table 4):
+  --preset ${PRESET_NAMES.join('|').padEnd(21)} start from a named setting; the flags below override it
+${PRESET_NAMES.map((p) => `      ${p.padEnd(10)} ${PRESET_HELP[p]}`).join('\n')}
 ${OPTION_FLAGS}`;
 
 function fail(message: string): never {
@@ -112,6 +121,7 @@ const { values } = (() => {
         grid: { type: 'string' },
         recipe: { type: 'string' },
         site: { type: 'string' },
+        preset: { type: 'string' },
         help: { type: 'boolean' },
       },
       strict: true,
@@ -140,7 +150,14 @@ const workers = (() => {
 /** The row a recipe link describes: its model, grid, tags, feature and every option. */
 function configFromRecipe(link: string): { config: RowConfig; recipe: Recipe } {
   const usedOptions = OPTION_TABLE.filter((spec) => given[spec.cli] !== undefined);
-  for (const flag of [...usedOptions.map((s) => s.cli), 'model', 'feature', 'pool', 'slant-side']) {
+  for (const flag of [
+    ...usedOptions.map((s) => s.cli),
+    'model',
+    'feature',
+    'pool',
+    'slant-side',
+    'preset',
+  ]) {
     if (given[flag] !== undefined) {
       fail(`--recipe replays a run as it was recorded; leave out --${flag}.`);
     }
@@ -174,7 +191,8 @@ function configFromFlags(): RowConfig {
   const feature =
     oneOf<Feature>('feature', values.feature as string | undefined, ['thickness', 'slant']) ??
     fail('--feature is required.');
-  let options = resolveOptions();
+  const preset = oneOf('preset', values.preset as string | undefined, PRESET_NAMES) ?? 'paper';
+  let options = presetOptions(preset);
   for (const spec of OPTION_TABLE) {
     const text = given[spec.cli];
     if (text === undefined) continue;
