@@ -132,7 +132,8 @@ async function row(
   model: GeneratorId,
   feature: Feature,
   overrides: UnlearnOptionsInput = {},
-  grid = false,
+  /** The before/after sheets' file name stem (docs/results/<stem>-before.png), if wanted. */
+  sheets?: string,
 ): Promise<RowResult> {
   return cached(key, async () => {
     const cfg = paperRowConfig(model, feature, { seed, ...overrides });
@@ -159,15 +160,15 @@ async function row(
     mkdirSync(dir, { recursive: true });
     writeFileSync(join(dir, 'model.json'), JSON.stringify(student.modelJson));
     writeFileSync(join(dir, 'weights.bin'), new Uint8Array(student.weights));
-    if (grid) {
+    if (sheets !== undefined) {
       const count = preview.original.length / 784;
       const opts = { cols: 8 };
       writeGreyPng(
-        join(DOCS, 'results', `${key}-before.png`),
+        join(DOCS, 'results', `${sheets}-before.png`),
         tileGrid(preview.original, count, 28, 28, opts),
       );
       writeGreyPng(
-        join(DOCS, 'results', `${key}-after.png`),
+        join(DOCS, 'results', `${sheets}-after.png`),
         tileGrid(preview.student, count, 28, 28, opts),
       );
     }
@@ -205,7 +206,7 @@ const results: ExperimentResults = {
 };
 
 for (const [m, f] of ROWS) {
-  const r = only.has('main') ? await optional(row(key(m, f), m, f, {}, true)) : null;
+  const r = only.has('main') ? await optional(row(key(m, f), m, f, {}, key(m, f))) : null;
   if (r !== null) results.main.push(r);
 }
 for (const [m, f] of ROWS) {
@@ -248,15 +249,22 @@ const FRONT: [string, UnlearnOptionsInput][] = [
   ['lda', { direction: 'lda' }],
   ['quality', UNLEARN_PRESETS.quality],
 ];
+/** The quality preset's cache key names its values, so a changed preset is run again. */
+const QUALITY_KEY = `-quality-${Object.entries(UNLEARN_PRESETS.quality)
+  .map(([k, v]) => `${k}=${String(v)}`)
+  .join(',')}`;
 if (only.has('front') && focusOn) {
   for (const [name, opts] of FRONT) {
-    const r = await optional(row(key(...FOCUS, `-${name}`), ...FOCUS, opts));
+    const suffix = name === 'quality' ? QUALITY_KEY : `-${name}`;
+    const r = await optional(row(key(...FOCUS, suffix), ...FOCUS, opts));
     if (r !== null) results.front.push({ name, result: r });
   }
 }
 for (const [m, f] of ROWS) {
   if (!only.has('quality')) break;
-  const r = await optional(row(key(m, f, '-quality'), m, f, UNLEARN_PRESETS.quality, true));
+  const r = await optional(
+    row(key(m, f, QUALITY_KEY), m, f, UNLEARN_PRESETS.quality, `${m}-${f}-quality`),
+  );
   if (r !== null) results.quality.push(r);
 }
 if (only.has('attack') && focusOn) {
