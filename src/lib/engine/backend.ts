@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-webgpu';
-import { getThreadsCount, setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
+import { getThreadsCount, setThreadsCount, setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
 import wasmUrl from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm.wasm?url';
 import wasmSimdUrl from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-simd.wasm?url';
 import wasmThreadedSimdUrl from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-threaded-simd.wasm?url';
@@ -97,9 +97,39 @@ async function probeWebGpu(): Promise<GpuAdapterSummary> {
 
 let wasmPrepared = false;
 
+/** The threaded wasm binary starts at most this many threads (its pthread pool). */
+const WASM_MAX_THREADS = 8;
+
 /**
- * Points TF.js at the .wasm files Vite bundled, so nothing is fetched from a CDN, and adds the
- * gradient kernels wasm lacks for training (Conv2DBackpropFilter). Idempotent.
+ * Threads for the wasm backend: every logical core. Left to itself, TF.js's threaded binary
+ * uses half of them (it assumes two hyper-threads per core), which on a 2-core machine means a
+ * single thread.
+ */
+export function wasmThreadCount(cores: number | undefined): number {
+  const n = Number.isInteger(cores) && (cores ?? 0) > 0 ? (cores as number) : 1;
+  return Math.min(n, WASM_MAX_THREADS);
+}
+
+/**
+ * TF.js's wasm module caps its thread pool at navigator.hardwareConcurrency / 2 when it starts
+ * (src/cc/backend.cc: it counts hyper-threads as half cores). While the module starts, this
+ * shows it twice the logical cores, so the cap is every core; the returned function puts the
+ * browser's own value back.
+ */
+function showWasmEveryCore(): () => void {
+  const nav = globalThis.navigator as Navigator | undefined;
+  const cores = nav?.hardwareConcurrency;
+  if (nav === undefined || cores === undefined || !(cores > 0)) return () => undefined;
+  Object.defineProperty(nav, 'hardwareConcurrency', { value: 2 * cores, configurable: true });
+  return () => {
+    Reflect.deleteProperty(nav, 'hardwareConcurrency');
+  };
+}
+
+/**
+ * Points TF.js at the .wasm files Vite bundled, so nothing is fetched from a CDN, asks for a
+ * thread per core (used when the page is cross-origin isolated and the threaded binary loads),
+ * and adds the gradient kernels wasm lacks for training (Conv2DBackpropFilter). Idempotent.
  */
 function prepareWasm(): void {
   registerWasmTrainingKernels();
@@ -109,6 +139,7 @@ function prepareWasm(): void {
     'tfjs-backend-wasm-simd.wasm': wasmSimdUrl,
     'tfjs-backend-wasm-threaded-simd.wasm': wasmThreadedSimdUrl,
   });
+  setThreadsCount(wasmThreadCount(globalThis.navigator?.hardwareConcurrency));
   wasmPrepared = true;
 }
 
@@ -126,7 +157,13 @@ async function activate(name: BackendName): Promise<void> {
     throw new Error('it is not registered with TF.js in this build');
   }
   if (tf.engine().registry[name] === undefined) {
-    const instance = await factory();
+    const restore = name === 'wasm' ? showWasmEveryCore() : () => undefined;
+    let instance: Awaited<ReturnType<typeof factory>> | undefined;
+    try {
+      instance = await factory();
+    } finally {
+      restore();
+    }
     if (instance === null || instance === undefined) {
       throw new Error('its factory returned nothing');
     }
