@@ -242,11 +242,9 @@ if (only.has('alpha') && focusOn) {
  * 'quality' is the preset (options.ts), cached under the key its four-row group uses.
  */
 const FRONT: [string, UnlearnOptionsInput][] = [
-  ['pooled-unit', { shift: 'unit' }],
   ['pooled-unit-m0.5', { shift: 'unit', margin: 0.5 }],
   ['fresh', { latents: 'fresh' }],
   ['midpoint-unit-m1', { threshold: 'midpoint', shift: 'unit', margin: 1 }],
-  ['lda', { direction: 'lda' }],
   ['quality', UNLEARN_PRESETS.quality],
 ];
 /** The quality preset's cache key names its values, so a changed preset is run again. */
