@@ -1,4 +1,4 @@
-import type { BackendName } from '../../lib/engine/types';
+import type { BackendName, GeneratorSource } from '../../lib/engine/types';
 import { backendRequestFromSearch } from '../../lib/engine/backend-request';
 import { streamLatents } from '../../lib/core/seed-streams';
 import { tagsFromIndices } from '../../lib/core/recipe';
@@ -13,6 +13,9 @@ import { JudgeStep } from './judge-step.svelte';
 import { ShareStep, unknownModelMessage } from './share-step.svelte';
 import { ClassifierSet } from './classifier-set.svelte';
 import { GeneratorImport } from './generator-import.svelte';
+import { FirstSamples } from './first-samples.svelte';
+import { parseUrlState, type UrlState } from '../logic/url-state';
+import { defaultGenerator } from '../logic/startup';
 
 export { PREVIEW_COUNT, PRESETS };
 
@@ -46,6 +49,13 @@ export class Playground {
   readonly byo = new GeneratorImport(this);
   /** The Morpho-MNIST measure, in its own worker. */
   readonly morpho = new MorphoClient();
+  /** Draws the first grid pages on the CPU backend while the engine warms up. */
+  readonly firstSamples = new FirstSamples();
+  /** What the address asked for (`?model=&feature=&step=&embed`). */
+  url: UrlState = $state.raw(parseUrlState(''));
+  /** Whether the engine holds the chosen generator (until then the first-samples worker draws). */
+  private generatorLoaded = false;
+  private engineStart: Promise<void> | null = null;
 
   /** The preview's fixed latents [PREVIEW_COUNT · latentDim], from the run seed's preview stream. */
   previewLatents(): Float32Array {
@@ -53,67 +63,109 @@ export class Playground {
     return streamLatents(board.seed, 'preview', PREVIEW_COUNT, board.latentDim);
   }
 
-  /** Reads `?backend=` and the recipe hash, starts the worker, loads the model list. */
+  /**
+   * Reads `?backend=`, the URL state and the recipe hash; starts the engine worker and, beside
+   * it, loads the model list and opens a model: the recipe's, the address's, the one chosen on
+   * an earlier visit, else the smallest shipped generator.
+   */
   async start(search: string, hash: string): Promise<void> {
     const request = backendRequestFromSearch(search);
     if (request.kind === 'invalid') this.warning = request.message;
+    this.url = parseUrlState(search);
     this.host.forced = request.kind === 'forced' ? request.name : null;
     this.share.readRecipe(hash);
     const recipe = this.share.recipe;
-    if (recipe === null) await this.run.restoreSaved();
-    else this.share.applyRecipeSettings(recipe);
+    if (recipe !== null) this.share.applyRecipeSettings(recipe);
 
+    this.stage = 'starting';
+    this.status = 'Loading the model list…';
+    this.firstSamples.open();
     try {
-      this.stage = 'starting';
-      this.status = 'Choosing a backend inside the engine worker…';
-      await this.host.start(this.host.forced);
-      this.status = 'Loading the model list…';
-      try {
-        await this.library.loadIndex();
-      } catch (error) {
+      const [listed, saved] = await Promise.allSettled([
+        this.library.loadIndex(),
+        getState<string>('model'),
+        this.library.loadUserGenerators(),
+        recipe === null ? this.run.restoreSaved() : Promise.resolve(),
+      ]);
+      if (listed.status === 'rejected') {
+        await this.startEngine();
         this.stage = 'choose';
         this.status = 'No models to load.';
-        this.warning = errorText(error);
+        this.warning = errorText(listed.reason);
         return;
       }
-      await this.library.refreshCache();
-      await this.library.loadUserGenerators();
-      const wanted = recipe?.model ?? (await getState<string>('model')) ?? '';
-      const known = this.library.hasGenerator(wanted);
-      if (recipe !== null && !known) this.share.recipeError = unknownModelMessage(recipe.model);
-      if (
-        known &&
-        (recipe !== null || this.library.isCached(wanted) || wanted.startsWith('sha256-'))
-      ) {
+      void this.library.refreshCache();
+      const wanted = this.openingModel(saved.status === 'fulfilled' ? saved.value : undefined);
+      if (wanted !== null) {
         await this.loadModel(wanted);
       } else {
+        await this.startEngine();
         this.stage = 'choose';
-        this.status =
-          this.library.generators.length === 0
-            ? 'No generator is shipped in models/.'
-            : 'Pick a model.';
+        this.status = 'No generator is shipped in models/.';
       }
     } catch (error) {
       this.fail(errorText(error));
     }
   }
 
-  /** Downloads (or reads from IndexedDB) the model, loads it into the engine, runs the self-test. */
+  /**
+   * Starts the engine worker on the requested backend (once; a restart goes through
+   * `restartEngine`). Started after the first samples are drawn: on a software adapter the
+   * backend's warm-up would take the CPU they need.
+   */
+  private startEngine(): Promise<void> {
+    if (this.engineStart === null) {
+      this.status = 'Choosing a backend inside the engine worker…';
+      this.engineStart = this.host.start(this.host.forced);
+    }
+    return this.engineStart;
+  }
+
+  /** The model to open with: the recipe's, the address's, the saved choice, else the default. */
+  private openingModel(saved: string | undefined): string | null {
+    const recipe = this.share.recipe;
+    if (recipe !== null) {
+      if (this.library.hasGenerator(recipe.model)) return recipe.model;
+      this.share.recipeError = unknownModelMessage(recipe.model);
+    }
+    const asked = this.url.model;
+    if (asked !== null) {
+      if (this.library.hasGenerator(asked)) return asked;
+      this.warning = `This site has no model "${asked}" (from ?model=); opening ${
+        defaultGenerator(this.library.index ?? { version: 1, models: [] }) ?? 'none'
+      } instead.`;
+    } else if (saved !== undefined && this.library.hasGenerator(saved)) {
+      return saved;
+    }
+    return this.library.index === null ? null : defaultGenerator(this.library.index);
+  }
+
+  /**
+   * Opens generator `id`: its bytes (downloaded, or from IndexedDB), the first grid page drawn
+   * at once on the CPU backend, then the engine loads it and runs its self-test.
+   */
   async loadModel(id: string): Promise<void> {
     this.error = null;
     this.stage = 'loading';
     this.status = `Loading ${id}…`;
+    const board = this.tags.board;
+    board.pageImages = null;
     try {
-      await this.loadIntoEngine(id);
-      await setState('model', id, 'the model choice').catch(() => undefined);
+      const source = await this.library.fetchGenerator(id);
       const recipe = this.share.recipe;
-      const board = this.tags.board;
       const count = recipe?.count ?? 500;
-      await board.open(id, this.library.info?.latentDim ?? 0, this.run.options.seed, count);
+      const early =
+        !(this.host.engineReady && this.generatorLoaded) && (await this.drawEarly(source));
+      this.generatorLoaded = false;
+      if (!early) await this.loadIntoEngine(id, source);
+      await board.open(id, source.latentDim, this.run.options.seed, count);
       if (recipe !== null) board.setAll(tagsFromIndices(recipe.tags, count), false);
       this.inspector.clear();
       this.tags.fitChoice();
       await this.tags.showPage(0);
+      if (early) await this.loadIntoEngine(id, source);
+      this.firstSamples.close();
+      await setState('model', id, 'the model choice').catch(() => undefined);
       this.stage = 'ready';
       this.status = `${id} is ready on ${this.host.backend?.name}. Tag the samples that show the feature.`;
     } catch (error) {
@@ -121,12 +173,40 @@ export class Playground {
     }
   }
 
-  /** Fetches generator `id`, loads it and the judge's classifiers into the engine, self-tests. */
-  private async loadIntoEngine(id: string): Promise<void> {
-    const source = await this.library.fetchGenerator(id);
+  /**
+   * Loads `source` into the first-samples worker, so the grid can be drawn before the engine
+   * holds it; false (and the engine draws) when that worker cannot.
+   */
+  private async drawEarly(source: GeneratorSource): Promise<boolean> {
+    this.stage = 'warming';
+    this.status = `Drawing ${source.id}'s first samples on the CPU while the GPU warms up…`;
+    try {
+      this.library.info = await this.firstSamples.load(source);
+      return true;
+    } catch {
+      this.firstSamples.close();
+      return false;
+    }
+  }
+
+  /**
+   * unitImages of the chosen generator f for `latents`: from the engine once it holds f, before
+   * that from the first-samples worker.
+   */
+  generate(latents: Float32Array): Promise<Float32Array> {
+    if (this.generatorLoaded || !this.firstSamples.active)
+      return this.host.engine.generate(latents);
+    return this.firstSamples.generate(latents);
+  }
+
+  /** Loads generator `source` and the judge's classifiers into the engine, self-tests. */
+  private async loadIntoEngine(id: string, source?: GeneratorSource): Promise<void> {
+    const bytes = source ?? (await this.library.fetchGenerator(id));
+    await this.startEngine();
     this.stage = 'warming';
     this.status = `Preparing the ${this.host.backend?.name ?? ''} backend: self-test of ${id} (forward and gradient)…`;
-    this.library.info = await this.host.engine.loadGenerator(source);
+    this.library.info = await this.host.engine.loadGenerator(bytes);
+    this.generatorLoaded = true;
     if (!(await this.host.testGenerator())) {
       this.warning = `The ${this.host.backend?.name} backend failed part of its self-test; results may be wrong. Try another backend.`;
     }
@@ -146,7 +226,9 @@ export class Playground {
     if (id === null) throw new Error('No model is loaded.');
     this.stage = 'starting';
     this.status = `Starting the engine on ${backend}…`;
-    await this.host.start(backend);
+    this.generatorLoaded = false;
+    this.engineStart = this.host.start(backend);
+    await this.engineStart;
     this.status = `Loading ${id} on ${backend} and ${what}…`;
     await this.loadIntoEngine(id);
   }
@@ -183,6 +265,7 @@ export class Playground {
   }
 
   dispose(): void {
+    this.firstSamples.close();
     this.morpho.dispose();
     this.host.terminate();
   }
