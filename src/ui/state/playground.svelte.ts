@@ -14,6 +14,7 @@ import { ShareStep, unknownModelMessage } from './share-step.svelte';
 import { ClassifierSet } from './classifier-set.svelte';
 import { GeneratorImport } from './generator-import.svelte';
 import { FirstSamples } from './first-samples.svelte';
+import { Protocol } from './protocol.svelte';
 import { parseUrlState, type UrlState } from '../logic/url-state';
 import { defaultGenerator } from '../logic/startup';
 
@@ -47,6 +48,8 @@ export class Playground {
   readonly share = new ShareStep(this);
   readonly classifiers = new ClassifierSet(this);
   readonly byo = new GeneratorImport(this);
+  /** The run's defaults fitted to the machine: the paper's protocol on a GPU, else a quick demo. */
+  readonly protocol = new Protocol(this);
   /** The Morpho-MNIST measure, in its own worker. */
   readonly morpho = new MorphoClient();
   /** Draws the first grid pages on the CPU backend while the engine warms up. */
@@ -56,6 +59,8 @@ export class Playground {
   /** Whether the engine holds the chosen generator (until then the first-samples worker draws). */
   private generatorLoaded = false;
   private engineStart: Promise<void> | null = null;
+  /** Whether saved settings or a recipe chose the run's settings (then the machine does not). */
+  private settingsChosen = false;
 
   /** The preview's fixed latents [PREVIEW_COUNT · latentDim], from the run seed's preview stream. */
   previewLatents(): Float32Array {
@@ -76,6 +81,7 @@ export class Playground {
     this.share.readRecipe(hash);
     const recipe = this.share.recipe;
     if (recipe !== null) this.share.applyRecipeSettings(recipe);
+    this.settingsChosen = recipe !== null;
 
     this.stage = 'starting';
     this.status = 'Loading the model list…';
@@ -85,7 +91,9 @@ export class Playground {
         this.library.loadIndex(),
         getState<string>('model'),
         this.library.loadUserGenerators(),
-        recipe === null ? this.run.restoreSaved() : Promise.resolve(),
+        recipe === null
+          ? this.run.restoreSaved().then((saved) => (this.settingsChosen ||= saved))
+          : Promise.resolve(),
       ]);
       if (listed.status === 'rejected') {
         await this.startEngine();
@@ -116,7 +124,9 @@ export class Playground {
   private startEngine(): Promise<void> {
     if (this.engineStart === null) {
       this.status = 'Choosing a backend inside the engine worker…';
-      this.engineStart = this.host.start(this.host.forced);
+      this.engineStart = this.host.start(this.host.forced).then(() => {
+        if (this.host.backend !== null) this.protocol.fit(this.host.backend, this.settingsChosen);
+      });
     }
     return this.engineStart;
   }
