@@ -15,6 +15,8 @@ import { ClassifierSet } from './classifier-set.svelte';
 import { GeneratorImport } from './generator-import.svelte';
 import { FirstSamples } from './first-samples.svelte';
 import { Protocol } from './protocol.svelte';
+import { UrlOpening } from './url-opening.svelte';
+import { Demo } from './demo.svelte';
 import { parseUrlState, type UrlState } from '../logic/url-state';
 import { defaultGenerator } from '../logic/startup';
 
@@ -56,6 +58,10 @@ export class Playground {
   readonly firstSamples = new FirstSamples();
   /** What the address asked for (`?model=&feature=&step=&embed`). */
   url: UrlState = $state.raw(parseUrlState(''));
+  /** Opens the address's feature and step once the model is ready. */
+  readonly opening = new UrlOpening(this);
+  /** "Show me": the whole method in one click, step by step. */
+  readonly demo = new Demo(this);
   /** Whether the engine holds the chosen generator (until then the first-samples worker draws). */
   private generatorLoaded = false;
   private engineStart: Promise<void> | null = null;
@@ -77,6 +83,7 @@ export class Playground {
     const request = backendRequestFromSearch(search);
     if (request.kind === 'invalid') this.warning = request.message;
     this.url = parseUrlState(search);
+    for (const problem of this.url.problems) this.warn(problem);
     this.host.forced = request.kind === 'forced' ? request.name : null;
     this.share.readRecipe(hash);
     const recipe = this.share.recipe;
@@ -105,7 +112,7 @@ export class Playground {
       void this.library.refreshCache();
       const wanted = this.openingModel(saved.status === 'fulfilled' ? saved.value : undefined);
       if (wanted !== null) {
-        await this.loadModel(wanted);
+        if (await this.loadModel(wanted)) await this.opening.apply();
       } else {
         await this.startEngine();
         this.stage = 'choose';
@@ -141,9 +148,11 @@ export class Playground {
     const asked = this.url.model;
     if (asked !== null) {
       if (this.library.hasGenerator(asked)) return asked;
-      this.warning = `This site has no model "${asked}" (from ?model=); opening ${
-        defaultGenerator(this.library.index ?? { version: 1, models: [] }) ?? 'none'
-      } instead.`;
+      this.warn(
+        `This site has no model "${asked}" (from ?model=); opening ${
+          defaultGenerator(this.library.index ?? { version: 1, models: [] }) ?? 'none'
+        } instead.`,
+      );
     } else if (saved !== undefined && this.library.hasGenerator(saved)) {
       return saved;
     }
@@ -152,9 +161,9 @@ export class Playground {
 
   /**
    * Opens generator `id`: its bytes (downloaded, or from IndexedDB), the first grid page drawn
-   * at once on the CPU backend, then the engine loads it and runs its self-test.
+   * at once on the CPU backend, then the engine loads it and runs its self-test. True when ready.
    */
-  async loadModel(id: string): Promise<void> {
+  async loadModel(id: string): Promise<boolean> {
     this.error = null;
     this.stage = 'loading';
     this.status = `Loading ${id}…`;
@@ -178,8 +187,10 @@ export class Playground {
       await setState('model', id, 'the model choice').catch(() => undefined);
       this.stage = 'ready';
       this.status = `${id} is ready on ${this.host.backend?.name}. Tag the samples that show the feature.`;
+      return true;
     } catch (error) {
       this.fail(errorText(error));
+      return false;
     }
   }
 
@@ -252,6 +263,11 @@ export class Playground {
     await board.open(id, board.latentDim, seed, board.count);
     this.inspector.clear();
     await this.tags.showPage(0);
+  }
+
+  /** Adds `message` to the warnings shown above the cards. */
+  warn(message: string): void {
+    this.warning = this.warning === null ? message : `${this.warning} ${message}`;
   }
 
   private fail(message: string): void {
