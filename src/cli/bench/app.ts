@@ -6,13 +6,20 @@
  * (budget 1 MB), (c) main-thread frame gaps and long tasks while unlearning runs (target < 50 ms).
  * Builds dist/ first when it is missing or older than src/ or models/index.json.
  */
-import { execFileSync } from 'node:child_process';
-import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
+import { readFileSync, readdirSync, statSync } from 'node:fs';
 import { availableParallelism, loadavg } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
-import type { Page } from 'playwright-core';
 import { DIST_DIR, startApp } from '../../../test/e2e/helpers/app';
+import {
+  FIRST_SAMPLES_RECORDER,
+  ensureBuilt,
+  median,
+  percentile,
+  seconds,
+  visit,
+  type Visit,
+} from '../browser-bench';
 import { hasChromium, CHROMIUM_PATH } from '../../../test/e2e/helpers/browser';
 
 export const title =
@@ -25,84 +32,11 @@ const FIRST_SAMPLES_TARGET_MS = 2000;
 const RUN = { batch: 8, steps: 20 };
 const FIRST_PAGE_BUDGET = 1024 * 1024;
 
-function newestMtime(path: string): number {
-  const info = statSync(path);
-  if (!info.isDirectory()) return info.mtimeMs;
-  let newest = info.mtimeMs;
-  for (const name of readdirSync(path)) newest = Math.max(newest, newestMtime(join(path, name)));
-  return newest;
-}
-
-/** Runs `vite build` unless dist/ is newer than everything it is built from. */
-function ensureBuilt(): void {
-  const built = join(DIST_DIR, 'index.html');
-  const sources = ['src', 'public', 'index.html', join('models', 'index.json')].filter(existsSync);
-  const stale =
-    !existsSync(built) || statSync(built).mtimeMs < Math.max(...sources.map(newestMtime));
-  if (!stale) {
-    console.log('dist/ is up to date; using it');
-    return;
-  }
-  const start = performance.now();
-  execFileSync('npx', ['vite', 'build', '--logLevel', 'error'], { stdio: 'inherit' });
-  console.log(`built dist/ in ${((performance.now() - start) / 1000).toFixed(1)} s`);
-}
-
 const kb = (bytes: number): string => `${(bytes / 1024).toFixed(1)} KB`;
 
 function gzipped(path: string): number {
   return gzipSync(readFileSync(join(DIST_DIR, path)), { level: 9 }).length;
 }
-
-function percentile(sorted: number[], p: number): number {
-  if (sorted.length === 0) return Number.NaN;
-  return sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))];
-}
-
-function median(xs: number[]): number {
-  return percentile(
-    [...xs].sort((a, b) => a - b),
-    0.5,
-  );
-}
-
-/**
- * Notes, in the page's clock (0 = navigation start), when the first sample grid is on screen and
- * when the page is ready. A string, not a closure: see FRAME_RECORDER.
- */
-const FIRST_SAMPLES_RECORDER = `(() => {
-  const rec = { samples: null, ready: null, backend: null };
-  window.__firstSamples = rec;
-  const tick = () => {
-    if (rec.samples === null && document.querySelector('[data-testid="tag-grid"] canvas')) {
-      rec.samples = performance.now();
-    }
-    if (rec.ready === null && document.querySelector('[data-stage="ready"]')) {
-      rec.ready = performance.now();
-      rec.backend = document.querySelector('[data-testid="backend-name"]')?.textContent ?? null;
-    }
-    if (rec.samples === null || rec.ready === null) requestAnimationFrame(tick);
-  };
-  requestAnimationFrame(tick);
-})()`;
-
-interface Visit {
-  samples: number;
-  ready: number;
-  backend: string | null;
-}
-
-/** Loads `url` and waits for the first samples and the ready page; times from navigation start. */
-async function visit(page: Page, url: string, reload: boolean): Promise<Visit> {
-  if (reload) await page.reload();
-  else await page.goto(url);
-  await page.waitForFunction('window.__firstSamples?.ready != null', undefined, {
-    timeout: 300_000,
-  });
-  return (await page.evaluate('window.__firstSamples')) as Visit;
-}
-
-const seconds = (ms: number): string => `${(ms / 1000).toFixed(2)} s`;
 
 function reportVisits(name: string, visits: Visit[]): void {
   const samples = median(visits.map((v) => v.samples));
