@@ -19,6 +19,7 @@ import { UrlOpening } from './url-opening.svelte';
 import { Demo } from './demo.svelte';
 import { parseUrlState, type UrlState } from '../logic/url-state';
 import { defaultGenerator } from '../logic/startup';
+import { readFirstPage, saveFirstPage } from './first-page-cache';
 
 export { PREVIEW_COUNT, PRESETS };
 
@@ -65,6 +66,8 @@ export class Playground {
   /** Whether the engine holds the chosen generator (until then the first-samples worker draws). */
   private generatorLoaded = false;
   private engineStart: Promise<void> | null = null;
+  /** Who waits for the engine to hold the generator (a page asked for before it does). */
+  private onGeneratorLoaded: (() => void)[] = [];
   /** Whether saved settings or a recipe chose the run's settings (then the machine does not). */
   private settingsChosen = false;
 
@@ -128,7 +131,7 @@ export class Playground {
    * `restartEngine`). Started after the first samples are drawn: on a software adapter the
    * backend's warm-up would take the CPU they need.
    */
-  private startEngine(): Promise<void> {
+  startEngine(): Promise<void> {
     if (this.engineStart === null) {
       this.status = 'Choosing a backend inside the engine worker…';
       this.engineStart = this.host.start(this.host.forced).then(() => {
@@ -160,8 +163,9 @@ export class Playground {
   }
 
   /**
-   * Opens generator `id`: its bytes (downloaded, or from IndexedDB), the first grid page drawn
-   * at once on the CPU backend, then the engine loads it and runs its self-test. True when ready.
+   * Opens generator `id`: the first grid page as an earlier visit kept it, else drawn at once on
+   * the CPU backend from its bytes (downloaded, or from IndexedDB); then the engine loads it and
+   * runs its self-test. True when ready.
    */
   async loadModel(id: string): Promise<boolean> {
     this.error = null;
@@ -170,20 +174,36 @@ export class Playground {
     const board = this.tags.board;
     board.pageImages = null;
     try {
-      const source = await this.library.fetchGenerator(id);
       const recipe = this.share.recipe;
       const count = recipe?.count ?? 500;
-      const early =
-        !(this.host.engineReady && this.generatorLoaded) && (await this.drawEarly(source));
+      const seed = this.run.options.seed;
+      const fresh = !(this.host.engineReady && this.generatorLoaded);
+      const saved = fresh ? await readFirstPage(id, this.weightsSha256(id), seed) : null;
+      if (saved !== null) {
+        this.stage = 'warming';
+        this.library.info = saved.info;
+        await board.open(id, saved.info.latentDim, seed, count);
+        board.pageImages = saved.images;
+        this.status = `${id}'s first samples, as drawn on your last visit, while the GPU warms up…`;
+      }
+      const source = await this.library.fetchGenerator(id);
+      let first: 'saved' | 'worker' | 'engine' = 'engine';
+      if (saved !== null && saved.info.latentDim === source.latentDim) first = 'saved';
+      else if (fresh && (await this.drawEarly(source))) first = 'worker';
       this.generatorLoaded = false;
-      if (!early) await this.loadIntoEngine(id, source);
-      await board.open(id, source.latentDim, this.run.options.seed, count);
+      if (first === 'engine') await this.loadIntoEngine(id, source);
+      if (first !== 'saved') await board.open(id, source.latentDim, seed, count);
       if (recipe !== null) board.setAll(tagsFromIndices(recipe.tags, count), false);
       this.inspector.clear();
       this.tags.fitChoice();
-      await this.tags.showPage(0);
-      if (early) await this.loadIntoEngine(id, source);
+      if (first === 'saved') this.firstSamples.close();
+      else await this.tags.showPage(0);
+      if (first !== 'engine') await this.loadIntoEngine(id, source);
       this.firstSamples.close();
+      const info = this.library.info;
+      if (first !== 'saved' && board.page === 0 && board.pageImages !== null && info !== null) {
+        saveFirstPage(id, this.library.baseSha256, board.seed, info, board.pageImages);
+      }
       await setState('model', id, 'the model choice').catch(() => undefined);
       this.stage = 'ready';
       this.status = `${id} is ready on ${this.host.backend?.name}. Tag the samples that show the feature.`;
@@ -192,6 +212,14 @@ export class Playground {
       this.fail(errorText(error));
       return false;
     }
+  }
+
+  /** SHA-256 of generator `id`'s weights, from the model list or the person's own; '' if unknown. */
+  private weightsSha256(id: string): string {
+    const user = this.library.userGenerators.find((g) => g.id === id);
+    if (user !== undefined) return user.sha256;
+    const entry = this.library.generators.find((m) => m.id === id);
+    return entry?.files.find((f) => f.path.endsWith('.bin'))?.sha256 ?? '';
   }
 
   /**
@@ -214,10 +242,12 @@ export class Playground {
    * unitImages of the chosen generator f for `latents`: from the engine once it holds f, before
    * that from the first-samples worker.
    */
-  generate(latents: Float32Array): Promise<Float32Array> {
-    if (this.generatorLoaded || !this.firstSamples.active)
-      return this.host.engine.generate(latents);
-    return this.firstSamples.generate(latents);
+  async generate(latents: Float32Array): Promise<Float32Array> {
+    if (!this.generatorLoaded && this.firstSamples.active)
+      return this.firstSamples.generate(latents);
+    if (!this.generatorLoaded)
+      await new Promise<void>((resolve) => this.onGeneratorLoaded.push(resolve));
+    return this.host.engine.generate(latents);
   }
 
   /** Loads generator `source` and the judge's classifiers into the engine, self-tests. */
@@ -228,6 +258,7 @@ export class Playground {
     this.status = `Preparing the ${this.host.backend?.name ?? ''} backend: self-test of ${id} (forward and gradient)…`;
     this.library.info = await this.host.engine.loadGenerator(bytes);
     this.generatorLoaded = true;
+    for (const resolve of this.onGeneratorLoaded.splice(0)) resolve();
     if (!(await this.host.testGenerator())) {
       this.warning = `The ${this.host.backend?.name} backend failed part of its self-test; results may be wrong. Try another backend.`;
     }
@@ -238,7 +269,8 @@ export class Playground {
   async setFeature(key: FeatureKey): Promise<void> {
     this.tags.feature = key;
     this.inspector.clear();
-    if (this.library.modelId !== null) await this.classifiers.loadAttack();
+    // Before the engine holds the generator, loading it brings the attack's classifiers.
+    if (this.generatorLoaded) await this.classifiers.loadAttack();
   }
 
   /** Restarts the engine on `backend` and loads the chosen model again (after a lost GPU). */
