@@ -67,9 +67,10 @@ export class FirstSamples {
     return this.loaded !== null;
   }
 
-  /** Ends the worker; its memory goes back. Safe to call twice. */
+  /** Ends the worker (calls still waiting reject); its memory goes back. Safe to call twice. */
   close(): void {
     this.worker?.terminate();
+    this.engine?.failAll(new Error('The first-samples worker was closed.'));
     this.worker = null;
     this.engine = null;
     this.started = null;

@@ -68,6 +68,8 @@ export class Playground {
   private engineStart: Promise<void> | null = null;
   /** Who waits for the engine to hold the generator (a page asked for before it does). */
   private onGeneratorLoaded: (() => void)[] = [];
+  /** Whether the engine is loading the generator (a page asked for meanwhile waits for it). */
+  private engineLoading = false;
   /** Whether saved settings or a recipe chose the run's settings (then the machine does not). */
   private settingsChosen = false;
 
@@ -197,9 +199,12 @@ export class Playground {
       this.inspector.clear();
       this.tags.fitChoice();
       if (first === 'saved') this.firstSamples.close();
+      // Should the worker fail, the engine draws the page once it holds the generator.
+      else if (first === 'worker') await this.tags.showPage(0).catch(() => undefined);
       else await this.tags.showPage(0);
       if (first !== 'engine') await this.loadIntoEngine(id, source);
       this.firstSamples.close();
+      if (board.pageImages === null) await this.tags.showPage(0);
       const info = this.library.info;
       if (first !== 'saved' && board.page === 0 && board.pageImages !== null && info !== null) {
         saveFirstPage(id, this.library.baseSha256, board.seed, info, board.pageImages);
@@ -243,15 +248,25 @@ export class Playground {
    * that from the first-samples worker.
    */
   async generate(latents: Float32Array): Promise<Float32Array> {
-    if (!this.generatorLoaded && this.firstSamples.active)
-      return this.firstSamples.generate(latents);
-    if (!this.generatorLoaded)
+    if (!this.generatorLoaded && this.firstSamples.active) {
+      try {
+        return await this.firstSamples.generate(latents);
+      } catch (error) {
+        // Closed meanwhile: the engine holds the generator now, or soon.
+        if (!this.engineLoading) throw error;
+      }
+    }
+    if (!this.generatorLoaded) {
+      if (!this.engineLoading)
+        throw new Error('The model is still loading; try again in a moment.');
       await new Promise<void>((resolve) => this.onGeneratorLoaded.push(resolve));
+    }
     return this.host.engine.generate(latents);
   }
 
   /** Loads generator `source` and the judge's classifiers into the engine, self-tests. */
   private async loadIntoEngine(id: string, source?: GeneratorSource): Promise<void> {
+    this.engineLoading = true;
     const bytes = source ?? (await this.library.fetchGenerator(id));
     await this.startEngine();
     this.stage = 'warming';
@@ -263,6 +278,7 @@ export class Playground {
       this.warning = `The ${this.host.backend?.name} backend failed part of its self-test; results may be wrong. Try another backend.`;
     }
     await this.classifiers.loadShipped();
+    this.engineLoading = false;
   }
 
   /** Chooses what counts as the feature; the attack's classifiers follow a Morpho feature. */
