@@ -33,6 +33,7 @@ export class GeneratorImport {
       const named = isNamedBytes(files) ? files : await readPicked(files);
       const read = readModelFiles(named);
       this.busy = `Checking ${read.name} in the engine…`;
+      await this.app.startEngine();
       const report = await this.app.host.engine.inspectGenerator({
         modelJson: read.modelJson,
         weights: read.weights,

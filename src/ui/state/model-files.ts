@@ -4,6 +4,7 @@ import {
   type ModelEntry,
   type ModelIndex,
 } from '../../lib/models/manifest';
+import { appNeeds } from '../logic/startup';
 import { del, fileStore, get, getState, keys, set, setState, storageMessage } from './storage';
 
 /** A model file as kept in IndexedDB. */
@@ -76,7 +77,7 @@ async function download(
 }
 
 /**
- * Every file of `entry`, by path: from IndexedDB when a copy with the right SHA-256 is there,
+ * Every file of `entry` the app needs ({@link appNeeds}), by path: from IndexedDB when a copy with the right SHA-256 is there,
  * else downloaded with progress, checked against the manifest's SHA-256 and stored.
  *
  * @throws Error saying which file failed its hash or download; a storage failure is reported
@@ -87,10 +88,11 @@ export async function loadModelFiles(
   onProgress: (p: DownloadProgress) => void,
   onWarning: (message: string) => void,
 ): Promise<Map<string, ArrayBuffer>> {
-  const total = entry.files.reduce((a, f) => a + f.size, 0);
+  const files = entry.files.filter((f) => appNeeds(f.path));
+  const total = files.reduce((a, f) => a + f.size, 0);
   let loaded = 0;
   const out = new Map<string, ArrayBuffer>();
-  for (const file of entry.files) {
+  for (const file of files) {
     const key = `file:${file.path}`;
     const stored = await get<StoredFile>(key, fileStore).catch(() => undefined);
     if (stored !== undefined && stored.sha256 === file.sha256) {
@@ -112,11 +114,10 @@ export async function loadModelFiles(
         `${file.path} is corrupt or was replaced: its SHA-256 is ${digest.slice(0, 12)}…, models/index.json says ${file.sha256.slice(0, 12)}…. Nothing was stored; reload to try again.`,
       );
     }
-    try {
-      await set(key, { sha256: digest, bytes } satisfies StoredFile, fileStore);
-    } catch (error) {
-      onWarning(storageMessage(error, file.path));
-    }
+    // Stored beside the work that follows: the first samples need the bytes, not the copy.
+    set(key, { sha256: digest, bytes } satisfies StoredFile, fileStore).catch((error: unknown) =>
+      onWarning(storageMessage(error, file.path)),
+    );
     out.set(file.path, bytes);
   }
   return out;

@@ -181,7 +181,7 @@ export class ModelLibrary {
     if (entry === undefined) throw new Error(`This site has no generator "${id}".`);
     this.modelId = id;
     await this.fetchFiles(entry, (p) => (this.download = p));
-    await this.refreshCache();
+    void this.refreshCache();
     return {
       id: entry.id,
       ...this.bytesOf(entry),

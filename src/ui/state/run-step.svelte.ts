@@ -67,6 +67,8 @@ export class RunStep {
   checkpointStep: number | null = $state(null);
   /** After a recovery: the backend the run moved to and the checkpoint step it resumed from. */
   resumed: { backend: BackendName; step: number } | null = $state.raw(null);
+  /** This machine's speed, from the latest run's progress: steps/s at that run's batch size. */
+  measured: { batchSize: number; stepsPerSecond: number } | null = $state.raw(null);
 
   private lastRequest: { pool: Float32Array; isPositive: Uint8Array } | null = null;
   private lastCheckpoint: UnlearnCheckpoint | null = null;
@@ -84,14 +86,16 @@ export class RunStep {
     return s === 'running' || s === 'paused' || s === 'starting';
   }
 
-  /** Restores the settings saved on an earlier visit (unless a recipe brought its own). */
-  async restoreSaved(): Promise<void> {
+  /** Restores the settings saved on an earlier visit (unless a recipe brought its own); true if any. */
+  async restoreSaved(): Promise<boolean> {
     const saved = await getState<Partial<UnlearnOptions>>('options');
-    if (saved === undefined) return;
+    if (saved === undefined) return false;
     try {
       this.options = resolveOptions(saved);
+      return true;
     } catch {
       // Saved settings from an older version: keep the defaults.
+      return false;
     }
   }
 
@@ -197,6 +201,9 @@ export class RunStep {
     const p = reports.at(-1);
     if (p === undefined) return;
     const remaining = p.totalSteps - p.step;
+    if (p.stepsPerSecond > 0) {
+      this.measured = { batchSize: this.options.batchSize, stepsPerSecond: p.stepsPerSecond };
+    }
     this.view = {
       ...this.view,
       step: p.step,

@@ -65,9 +65,7 @@ export class TagStep {
     this.board.goToPage(page);
     const { pageStart, pageCount } = this.board;
     this.board.pageImages = null;
-    this.board.pageImages = await this.app.host.engine.generate(
-      this.board.latents(pageStart, pageCount),
-    );
+    this.board.pageImages = await this.app.generate(this.board.latents(pageStart, pageCount));
   }
 
   /** "Tag for me": the chosen measure plays a person and tags every sample of the grid. */
