@@ -7,7 +7,7 @@
  * Each run's result is cached in .cache/experiments/, so an interrupted run resumes where it
  * stopped; --fresh ignores the cache; --report-only runs nothing and reports what is cached.
  */
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import * as tf from '@tensorflow/tfjs';
@@ -243,8 +243,8 @@ if (only.has('alpha') && focusOn) {
  */
 const FRONT: [string, UnlearnOptionsInput][] = [
   ['pooled-unit-m0.5', { shift: 'unit', margin: 0.5 }],
-  ['fresh', { latents: 'fresh' }],
   ['midpoint-unit-m1', { threshold: 'midpoint', shift: 'unit', margin: 1 }],
+  ['pooled-unit-m0.5-fresh', { shift: 'unit', margin: 0.5, latents: 'fresh' }],
   ['quality', UNLEARN_PRESETS.quality],
 ];
 /** The quality preset's cache key names its values, so a changed preset is run again. */
@@ -332,7 +332,10 @@ for (const g of GROUPS) {
   if (!only.has(g) && previous !== null) (results[g] as unknown[]) = previous[g] as unknown[];
 }
 writeFileSync(join(DOCS, 'results.json'), JSON.stringify(results, null, 2));
-writeFileSync(join(DOCS, 'results.md'), renderResults(results));
+writeFileSync(
+  join(DOCS, 'results.md'),
+  renderResults(results, new Set(readdirSync(join(DOCS, 'results')))),
+);
 if (results.front.length > 0) {
   writeFileSync(join(DOCS, 'results', 'front.svg'), frontSvg(frontPoints(results)));
 }

@@ -68,7 +68,11 @@ function totalRunSeconds(res: ExperimentResults): number {
   );
 }
 
-export function renderResults(res: ExperimentResults): string {
+/**
+ * @param sheets file names in docs/results/, so a before/after sheet that no run wrote is left
+ *   out rather than linked.
+ */
+export function renderResults(res: ExperimentResults, sheets?: ReadonlySet<string>): string {
   const oracleOf = (r: RowResult) =>
     res.oracle.find((o) => o.model === r.model && o.feature === r.feature);
   const alpha3 = res.main.find((r) => r.model === 'vae-mnist' && r.feature === 'thickness');
@@ -275,7 +279,9 @@ export function renderResults(res: ExperimentResults): string {
   out.push('## Before and after, the same latents', '');
   for (const r of res.main) {
     const k = `${r.model}-${r.feature}`;
-    const q = res.quality.some((x) => x.model === r.model && x.feature === r.feature);
+    const q =
+      res.quality.some((x) => x.model === r.model && x.feature === r.feature) &&
+      (sheets === undefined || sheets.has(`${k}-quality-after.png`));
     out.push(
       `**${rowName(r)}**: before | after (paper's settings)${q ? ' | after (quality preset)' : ''}`,
       '',
