@@ -167,9 +167,11 @@ describe('npm run unlearn on a face model', () => {
     expect(result.targetFeatureRatio.original).toBeGreaterThan(0.05);
     expect(result.targetFeatureRatio.original).toBeLessThan(0.3);
     expect(result.rocAuc).toBeGreaterThan(0.6);
-    expect(result.isFaces.original).toBeGreaterThanOrEqual(1);
+    // The fixture's faces classifier: 4 classes, reference statistics of the original's samples.
+    expect(result.isFaces.original).toBeGreaterThan(1.2);
     expect(result.isFaces.original).toBeLessThanOrEqual(4);
     expect(result.fidFaces.original).toBeGreaterThanOrEqual(0);
+    expect(result.fidFaces.original).toBeLessThan(1);
     expect(result.attack).toMatchObject({ samples: 60, epsilon: 0.1, steps: 3, stepSize: 0.02 });
     for (const side of [result.attack.original, result.attack.unlearned]) {
       for (const v of [side.before, side.after]) expect(v).toBeGreaterThanOrEqual(0);
