@@ -9,6 +9,7 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { resolveOptions, type UnlearnOptions } from '../lib/core/options';
+import { PAPER_SETTINGS } from '../lib/core/paper-settings';
 import type { FeatureRef } from '../lib/core/recipe';
 import { FACE_ATTRIBUTES, type FaceAttribute } from '../lib/data/faces/attributes';
 import { classifierLabeler } from '../lib/eval/judge';
@@ -91,13 +92,7 @@ export function paperFaceRowConfig(
     feature,
     poolSize: 500,
     evalSamples: 10_000,
-    options: resolveOptions({
-      alpha: 300,
-      learningRate: 2e-4,
-      epochs: 500,
-      batchSize: 64,
-      ...overrides,
-    }),
+    options: resolveOptions({ ...PAPER_SETTINGS.celeba, batchSize: 64, ...overrides }),
     tagger: `feature-${feature}-a`,
     attack: { ...PAPER_FACE_ATTACK },
   };

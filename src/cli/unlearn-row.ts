@@ -8,6 +8,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { resolveOptions, type UnlearnOptions } from '../lib/core/options';
+import { PAPER_SETTINGS } from '../lib/core/paper-settings';
 import { streamLatents, streamSeed } from '../lib/core/seed-streams';
 import {
   formatRecipe,
@@ -68,13 +69,7 @@ export function paperRowConfig(
     slantSide: 'left',
     poolSize: 500,
     evalSamples: 10_000,
-    options: resolveOptions({
-      alpha: 3,
-      learningRate: 1e-4,
-      epochs: 200,
-      batchSize: 64,
-      ...overrides,
-    }),
+    options: resolveOptions({ ...PAPER_SETTINGS.mnist, batchSize: 64, ...overrides }),
   };
 }
 

@@ -2,6 +2,7 @@ import type { BackendName } from '../../lib/engine/types';
 import { backendRequestFromSearch } from '../../lib/engine/backend-request';
 import { streamLatents } from '../../lib/core/seed-streams';
 import { tagsFromIndices } from '../../lib/core/recipe';
+import { withPaperSettings } from '../../lib/core/paper-settings';
 import { MorphoClient } from '../workers/morpho-client';
 import { getState, setState } from './storage';
 import { EngineHost } from './engine-host.svelte';
@@ -107,6 +108,10 @@ export class Playground {
       await this.loadIntoEngine(id);
       await setState('model', id, 'the model choice').catch(() => undefined);
       const recipe = this.share.recipe;
+      if (recipe === null) {
+        const data = this.library.shape.channels === 3 ? 'celeba' : 'mnist';
+        this.run.options = withPaperSettings(this.run.options, data);
+      }
       const board = this.tags.board;
       const count = recipe?.count ?? 500;
       await board.open(id, this.library.info?.latentDim ?? 0, this.run.options.seed, count);
