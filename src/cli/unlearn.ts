@@ -64,7 +64,7 @@ const RUN_FLAGS = `  --model dcgan-mnist|vae-mnist --feature thickness|slant   a
   --attack-samples N   faces: latents the PGD attack starts from, 0 = no attack (default ${PAPER_ATTACK.samples})
   --attack-epsilon X   --attack-steps N   --attack-eta X   faces: the attack's ε, steps and η
                 (default ${PAPER_ATTACK.epsilon}, ${PAPER_ATTACK.steps}, ${PAPER_ATTACK.stepSize}: Table 2)
-  --models-dir DIR   where the models are (default models/)
+  --models-dir DIR   faces: where the models are (default models/)
   --backend wasm|cpu   --workers N (threads that split each step; default one per core)
   --json   --out DIR   --grid FILE.png`;
 
