@@ -1,6 +1,8 @@
 /**
  * The paper's oracle: the original generator fine-tuned on the MNIST training images that do
- * NOT show the feature (paper: 50 epochs on MNIST; here as many as the CPU budget allows).
+ * NOT show the feature (paper: 50 epochs on MNIST; here as many as the CPU budget allows). The
+ * DCGAN is fine-tuned as it was trained: with its discriminator and a moving average of the
+ * generator's weights, and the average is what is scored.
  */
 import { join } from 'node:path';
 import { hasFeature } from '../lib/core/morpho/index';
@@ -8,6 +10,8 @@ import { sampleLatents } from '../lib/core/rng';
 import { trainGan } from '../lib/train/gan';
 import { trainVae } from '../lib/train/vae';
 import { generateUnitImages } from '../lib/train/metrics';
+import { cloneModel } from '../lib/models/clone';
+import { DCGAN_EMA_DECAY } from '../lib/models/dcgan';
 import { loadMnist } from './mnist';
 import { loadModelFromDir } from './model-files';
 import { mnistSplitMeasures } from './model-metrics';
@@ -74,35 +78,38 @@ export async function oracle(
   const partner = await loadModelFromDir(
     join(dir, model === 'dcgan-mnist' ? 'discriminator' : 'encoder'),
   );
+  const isGan = model === 'dcgan-mnist';
+  const generatorAverage = isGan ? await cloneModel(generator) : undefined;
   const started = performance.now();
   const loop = {
     epochs: options.epochs,
-    batchSize: model === 'dcgan-mnist' ? 64 : 128,
+    batchSize: isGan ? 64 : 128,
     seed: options.seed,
     maxSteps: options.maxSteps,
     parallel: options.parallel,
     onProgress: progressBar(`oracle ${model} ${feature}`),
   };
-  const summary =
-    model === 'dcgan-mnist'
-      ? await trainGan(
-          {
-            generator,
-            discriminator: partner,
-            images: data.images,
-            count: data.count,
-            config: { latentDim },
-          },
-          loop,
-        )
-      : await trainVae(
-          { encoder: partner, decoder: generator, images: data.images, count: data.count },
-          loop,
-        );
+  const summary = isGan
+    ? await trainGan(
+        {
+          generator,
+          discriminator: partner,
+          generatorAverage,
+          images: data.images,
+          count: data.count,
+          config: { latentDim, emaDecay: DCGAN_EMA_DECAY },
+        },
+        loop,
+      )
+    : await trainVae(
+        { encoder: partner, decoder: generator, images: data.images, count: data.count },
+        loop,
+      );
   const trainSeconds = (performance.now() - started) / 1000;
   const latents = sampleLatents(seedStream(options.seed, 3), options.evalSamples, latentDim);
+  const scored = generatorAverage ?? generator;
   const images = await generateUnitImages(
-    generator,
+    scored,
     latents,
     options.evalSamples,
     latentDim,
@@ -113,6 +120,7 @@ export async function oracle(
     slantSide: 'left',
   });
   generator.dispose();
+  generatorAverage?.dispose();
   partner.dispose();
   return {
     ...scores,

@@ -27,6 +27,7 @@ import { sampleLatents } from '../lib/core/rng';
 import {
   buildDcganDiscriminator,
   buildDcganGenerator,
+  DCGAN_EMA_DECAY,
   DCGAN_LATENT_DIM,
 } from '../lib/models/dcgan';
 import {
@@ -89,7 +90,6 @@ const indexPath = () => join(MODELS_DIR, 'index.json');
 const CHECKPOINTS_DIR = join('.cache', 'checkpoints');
 const CLASSIFIER_ID = 'mnist-classifier';
 /** β of the moving average of the DCGAN generator's weights, the generator we ship. */
-const DCGAN_EMA_DECAY = 0.999;
 /** Seeds of the evaluation latents and of the sample grid: fixed, so reruns compare. */
 const EVAL_SEED = 20240;
 const GRID_SEED = 7;

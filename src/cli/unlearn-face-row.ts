@@ -8,7 +8,7 @@
  */
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { resolveOptions, type UnlearnOptions } from '../lib/core/options';
+import { resolveOptions, type UnlearnOptions, type UnlearnOptionsInput } from '../lib/core/options';
 import { PAPER_SETTINGS } from '../lib/core/paper-settings';
 import type { FeatureRef } from '../lib/core/recipe';
 import { FACE_ATTRIBUTES, type FaceAttribute } from '../lib/data/faces/attributes';
@@ -85,7 +85,7 @@ export interface FaceRowConfig {
 export function paperFaceRowConfig(
   model: FaceGeneratorId,
   feature: FaceAttribute,
-  overrides: Partial<UnlearnOptions> = {},
+  overrides: UnlearnOptionsInput = {},
 ): FaceRowConfig {
   return {
     model,

@@ -7,7 +7,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
-import { resolveOptions, type UnlearnOptions } from '../lib/core/options';
+import { resolveOptions, type UnlearnOptions, type UnlearnOptionsInput } from '../lib/core/options';
 import { PAPER_SETTINGS } from '../lib/core/paper-settings';
 import { streamLatents, streamSeed } from '../lib/core/seed-streams';
 import {
@@ -61,7 +61,7 @@ export interface RowConfig {
 export function paperRowConfig(
   model: GeneratorId,
   feature: Feature,
-  overrides: Partial<UnlearnOptions> = {},
+  overrides: UnlearnOptionsInput = {},
 ): RowConfig {
   return {
     model,

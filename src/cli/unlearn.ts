@@ -38,10 +38,18 @@ import {
   type FaceRowConfig,
   type FaceRowResult,
 } from './unlearn-face-row';
-import type { UnlearnOptions } from '../lib/core/options';
 import type { ImageShape } from '../lib/models/image-shape';
 import { formatDuration } from './progress-bar';
-import { OPTION_TABLE, optionFromText, resolveOptions, withOption } from '../lib/core/options';
+import {
+  OPTION_TABLE,
+  optionFromText,
+  PRESET_HELP,
+  PRESET_NAMES,
+  presetOptions,
+  UNLEARN_PRESETS,
+  withOption,
+  type UnlearnOptionsInput,
+} from '../lib/core/options';
 import {
   checkReplay,
   describeReplay,
@@ -88,6 +96,8 @@ ${RUN_FLAGS}
   --site URL      where the app is served, for the recipe link printed (default http://127.0.0.1:5173/)
 Options of the method (defaults: the paper's settings, Table 4: MNIST as below; faces
 α 300, lr 2e-4, 500 epochs, as for CelebA):
+  --preset ${PRESET_NAMES.join('|').padEnd(21)} start from a named setting; the flags below override it
+${PRESET_NAMES.map((p) => `      ${p.padEnd(10)} ${PRESET_HELP[p]}`).join('\n')}
 ${OPTION_FLAGS}`;
 
 function fail(message: string): never {
@@ -153,6 +163,7 @@ const { values } = (() => {
         'attack-steps': { type: 'string' },
         'attack-eta': { type: 'string' },
         'models-dir': { type: 'string' },
+        preset: { type: 'string' },
         help: { type: 'boolean' },
       },
       strict: true,
@@ -181,10 +192,14 @@ const workers = (() => {
 /** Either kind of row: an MNIST row or a face row. */
 type AnyConfig = { data: 'mnist'; config: RowConfig } | { data: 'faces'; config: FaceRowConfig };
 
-/** The method's options given as flags, each read by its table row. */
-function optionOverrides(): Partial<UnlearnOptions> {
-  let options = resolveOptions();
-  const set = new Set<string>();
+/**
+ * The options the person chose: a preset's (`--preset`, default `paper`: none), then the
+ * method's flags, each read by its table row. The row's paper settings fill in the rest.
+ */
+function optionOverrides(): UnlearnOptionsInput {
+  const preset = oneOf('preset', values.preset as string | undefined, PRESET_NAMES) ?? 'paper';
+  let options = presetOptions(preset);
+  const set = new Set<string>(Object.keys(UNLEARN_PRESETS[preset]));
   for (const spec of OPTION_TABLE) {
     const text = given[spec.cli];
     if (text === undefined) continue;
@@ -197,7 +212,7 @@ function optionOverrides(): Partial<UnlearnOptions> {
     }
   }
   const all = options as unknown as Record<string, unknown>;
-  return Object.fromEntries([...set].map((k) => [k, all[k]])) as Partial<UnlearnOptions>;
+  return Object.fromEntries([...set].map((k) => [k, all[k]])) as UnlearnOptionsInput;
 }
 
 /** The face flags that only a face row reads; refused on an MNIST row. */
@@ -230,7 +245,14 @@ function faceExtras(config: FaceRowConfig): FaceRowConfig {
 /** The row a recipe link describes: its model, grid, tags, feature and every option. */
 function configFromRecipe(link: string): { row: AnyConfig; recipe: Recipe } {
   const usedOptions = OPTION_TABLE.filter((spec) => given[spec.cli] !== undefined);
-  for (const flag of [...usedOptions.map((s) => s.cli), 'model', 'feature', 'pool', 'slant-side']) {
+  for (const flag of [
+    ...usedOptions.map((s) => s.cli),
+    'model',
+    'feature',
+    'pool',
+    'slant-side',
+    'preset',
+  ]) {
     if (given[flag] !== undefined) {
       fail(`--recipe replays a run as it was recorded; leave out --${flag}.`);
     }

@@ -10,6 +10,10 @@ import {
   OptionsError,
   resolveOptions,
   UNLEARN_OPTION_HELP,
+  PRESET_HELP,
+  PRESET_NAMES,
+  presetOf,
+  presetOptions,
   type UnlearnOptionsInput,
 } from '../../src/lib/core/options';
 
@@ -164,5 +168,28 @@ describe('the option table', () => {
     const shrink = OPTION_TABLE.find((s) => s.key === 'shrinkage')!;
     expect(optionFromText(shrink, 'ledoitWolf')).toBe('ledoitWolf');
     expect(() => optionFromText(shrink, '2')).toThrow(/shrinkage/);
+  });
+});
+
+describe('presets', () => {
+  it('paper is the defaults, seed kept', () => {
+    expect(presetOptions('paper', 9)).toEqual({ ...DEFAULT_UNLEARN_OPTIONS, seed: 9 });
+    expect(presetOf(DEFAULT_UNLEARN_OPTIONS)).toBe('paper');
+  });
+
+  it('each preset resolves, is recognised, and has a help line', () => {
+    for (const name of PRESET_NAMES) {
+      const options = presetOptions(name, 3);
+      expect(options.seed).toBe(3);
+      expect(presetOf(options)).toBe(name);
+      expect(PRESET_HELP[name].length).toBeGreaterThan(10);
+    }
+  });
+
+  it('quality departs from the paper, and one changed option makes a custom mix', () => {
+    const quality = presetOptions('quality');
+    expect(quality).not.toEqual(DEFAULT_UNLEARN_OPTIONS);
+    expect(quality.alpha).toBe(DEFAULT_UNLEARN_OPTIONS.alpha);
+    expect(presetOf(withOption(quality, 'alpha', 4))).toBeNull();
   });
 });

@@ -429,3 +429,40 @@ export function optionFromText(spec: OptionSpec, text: string): OptionValue {
   }
   return checkOption(spec, n);
 }
+
+/**
+ * Named settings. `paper` is the defaults (Table 4 as printed). `quality` is the setting our
+ * TFR / FID front found best at keeping quality while removing the feature (docs/results.md,
+ * "Beating the paper on quality"): the threshold, the shift and the training latents change;
+ * α, the learning rate and the schedule stay the paper's.
+ */
+export const UNLEARN_PRESETS = {
+  paper: {},
+  quality: { threshold: 'pooled', shift: 'unit', margin: 0.5, latents: 'fresh' },
+} as const satisfies Record<string, UnlearnOptionsInput>;
+
+export type PresetName = keyof typeof UNLEARN_PRESETS;
+
+export const PRESET_NAMES = Object.keys(UNLEARN_PRESETS) as PresetName[];
+
+/** One line per preset, for the CLI's usage and the app's settings. */
+export const PRESET_HELP: Readonly<Record<PresetName, string>> = {
+  paper: "The paper's settings (Table 4, as printed): the defaults.",
+  quality:
+    'Ours: flagged latents move along z_e / ‖z_e‖ to just past t, and the generator trains on fresh latents: TFR about as low, FID much closer to the original (docs/results.md).',
+};
+
+/** A preset's options (every other option at its default), with `seed` kept. */
+export function presetOptions(
+  name: PresetName,
+  seed = DEFAULT_UNLEARN_OPTIONS.seed,
+): UnlearnOptions {
+  return resolveOptions({ ...UNLEARN_PRESETS[name], seed });
+}
+
+/** The preset `options` equal, if any (the seed aside). */
+export function presetOf(options: UnlearnOptions): PresetName | null {
+  const same = (a: UnlearnOptions, b: UnlearnOptions): boolean =>
+    OPTION_TABLE.every((s) => s.key === 'seed' || optionValue(a, s.key) === optionValue(b, s.key));
+  return PRESET_NAMES.find((p) => same(options, presetOptions(p, options.seed))) ?? null;
+}

@@ -5,6 +5,12 @@ import { MinibatchStdDev } from './layers/index';
 export const DCGAN_LATENT_DIM = 100;
 
 /**
+ * Decay β of the moving average of the generator's weights that the DCGAN ships (and its oracle
+ * is scored by): w̄ ← β·w̄ + (1 − β)·w after every step, a window of about 1 / (1 − β) steps.
+ */
+export const DCGAN_EMA_DECAY = 0.999;
+
+/**
  * The MNIST DCGAN generator f / g_θ: z [batch, 100] → tanhImages [batch, 28, 28, 1] in [−1, 1].
  * Dense 100→7·7·128, LayerNorm, ReLU; ConvT 128→64 k4 s2, LayerNorm, ReLU; ConvT 64→1 k4 s2, tanh.
  *

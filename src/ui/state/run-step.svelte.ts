@@ -2,11 +2,13 @@ import type { BackendName, UnlearnCheckpoint } from '../../lib/engine/types';
 import type { PreviewImages } from '../../lib/engine/types';
 import type { StepLosses, UnlearnProgress } from '../../lib/train/unlearn/session';
 import {
-  DEFAULT_UNLEARN_OPTIONS,
+  presetOf,
+  presetOptions,
   resolveOptions,
   withOption,
   type OptionKey,
   type OptionValue,
+  type PresetName,
   type UnlearnOptions,
 } from '../../lib/core/options';
 import { shareOf } from '../../lib/eval/scores';
@@ -102,12 +104,19 @@ export class RunStep {
     }
   }
 
+  /** The preset the settings equal, or null once an option departs from every preset. */
+  get preset(): PresetName | null {
+    return presetOf(this.options);
+  }
+
+  /** Sets every option to a preset's (the seed stays: it draws the tag grid). */
+  applyPreset(name: PresetName): void {
+    this.options = presetOptions(name, this.options.seed);
+    void setState('options', this.options, 'your settings').catch(() => undefined);
+  }
+
   resetOptions(): void {
-    this.options = {
-      ...DEFAULT_UNLEARN_OPTIONS,
-      terms: { ...DEFAULT_UNLEARN_OPTIONS.terms },
-      seed: this.options.seed,
-    };
+    this.applyPreset('paper');
   }
 
   /** Starts a session from the tags and trains it, with live progress and previews. */
