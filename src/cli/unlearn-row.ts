@@ -1,27 +1,32 @@
 /**
  * The paper's MNIST protocol for one row (generator × feature): sample N latents, tag them with
  * the Morpho measure as a simulated person, find z_e and t, unlearn, evaluate on fresh samples.
- * `npm run unlearn` runs one row; `npm run experiments` runs many.
+ * `npm run unlearn` runs one row; `npm run experiments` runs many. The face rows (face-row.ts)
+ * run the same protocol ({@link runProtocol}) with attribute classifiers.
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { resolveOptions, type UnlearnOptions, type UnlearnOptionsInput } from '../lib/core/options';
+import { PAPER_SETTINGS } from '../lib/core/paper-settings';
 import { streamLatents, streamSeed } from '../lib/core/seed-streams';
 import {
   formatRecipe,
   taggedIndices,
   tagsFromIndices,
   targetFingerprint,
+  type FeatureRef,
   type RecipeExpect,
 } from '../lib/core/recipe';
 import { hasFeature, type MorphoMeasures, type MorphoThresholds } from '../lib/core/morpho/index';
 import { parseModelIndex, type ModelEntry } from '../lib/models/manifest';
 import type { GeneratorBytes, ModelJson } from '../lib/models/bytes';
-import { judge, type FeatureLabeler } from '../lib/eval/judge';
+import type { OutputRange } from '../lib/models/image-range';
+import type { ImageShape } from '../lib/models/image-shape';
+import { judge, type FeatureLabeler, type JudgeSpec, type Judgement } from '../lib/eval/judge';
 import { LocalEngine } from '../lib/engine/local-engine';
 import type { TargetDiagnostics } from '../lib/train/unlearn/target';
-import type { UnlearnProgress } from '../lib/train/unlearn/session';
+import type { RunSummary, UnlearnProgress } from '../lib/train/unlearn/session';
 import type { GradientSourceFactory } from '../lib/train/data-parallel';
 import {
   classifierOutputs,
@@ -64,13 +69,7 @@ export function paperRowConfig(
     slantSide: 'left',
     poolSize: 500,
     evalSamples: 10_000,
-    options: resolveOptions({
-      alpha: 3,
-      learningRate: 1e-4,
-      epochs: 200,
-      batchSize: 64,
-      ...overrides,
-    }),
+    options: resolveOptions({ ...PAPER_SETTINGS.mnist, batchSize: 64, ...overrides }),
   };
 }
 
@@ -82,18 +81,23 @@ export interface SampleScores {
   digitHistogram: number[];
 }
 
-export interface RowResult {
-  model: GeneratorId;
-  feature: Feature;
-  config: RowConfig;
+/** What every row reports, whatever its data. */
+export interface ProtocolNumbers {
   seconds: number;
   trainSeconds: number;
   stepsPerSecond: number;
   backend: string;
-  /** ROC-AUC of proj(z) as a detector of the Morpho label on the fresh samples (Table 5). */
+  /** ROC-AUC of proj(z) as a detector of the feature's label on the fresh samples (Table 5). */
   rocAuc: number;
   target: Omit<TargetDiagnostics, 'targetVector' | 'histogram'>;
+  /** Shares by the row's measure; floor: of the targets a perfect student would draw. */
   targetFeatureRatio: { original: number; unlearned: number; floor: number };
+}
+
+export interface RowResult extends ProtocolNumbers {
+  model: GeneratorId;
+  feature: Feature;
+  config: RowConfig;
   isMnist: { original: number; unlearned: number };
   fidMnist: { original: number; unlearned: number };
   digitHistogram: { original: number[]; unlearned: number[] };
@@ -101,49 +105,66 @@ export interface RowResult {
   recipe: string;
 }
 
-/** The recipe of a finished row: its grid, tags, options and steps, and what it reached. */
-async function rowRecipe(
-  cfg: RowConfig,
+/**
+ * The recipe of a finished row: its grid, tags, feature, options and steps, and what it reached
+ * (each metric that was measured).
+ */
+export async function rowRecipe(
+  row: { model: string; poolSize: number; evalSamples: number; options: UnlearnOptions },
+  feature: FeatureRef,
   isPositive: Uint8Array,
   target: TargetDiagnostics,
   steps: number,
-  reached: { tfr: number | null; isMnist: number | null; fidMnist: number | null },
+  reached: Partial<Record<'tfr' | 'isMnist' | 'fidMnist' | 'isFaces' | 'fidFaces', number | null>>,
 ): Promise<string> {
   const expect: RecipeExpect = {
     threshold: target.threshold,
     targetVector: await targetFingerprint(target.targetVector),
   };
-  if (reached.tfr !== null) expect.tfr = reached.tfr;
-  if (reached.isMnist !== null) expect.isMnist = reached.isMnist;
-  if (reached.fidMnist !== null) expect.fidMnist = reached.fidMnist;
+  for (const [key, value] of Object.entries(reached)) {
+    if (value !== null && value !== undefined) expect[key as keyof typeof reached] = value;
+  }
   return formatRecipe({
-    model: cfg.model,
-    count: cfg.poolSize,
+    model: row.model,
+    count: row.poolSize,
     tags: taggedIndices(isPositive),
-    feature: { kind: 'morpho', feature: cfg.feature, slantSide: cfg.slantSide },
-    options: { ...cfg.options, steps },
-    evalCount: cfg.evalSamples,
+    feature,
+    options: { ...row.options, steps },
+    evalCount: row.evalSamples,
     expect,
   });
 }
 
 /** What a row hands back beyond the numbers: the engine (for saving g_θ) and preview images. */
-export interface RowRun {
-  result: RowResult;
+export interface RowRun<R = RowResult> {
+  result: R;
   engine: LocalEngine;
-  /** unitImages [P · 784] of the same latents before and after, and their sim flags. */
+  /** unitImages [P · H · W · C] of the same latents before and after, and their sim flags. */
   preview: { original: Float32Array; student: Float32Array; flagged: Uint8Array };
+  /** The generator's image shape. */
+  imageShape: ImageShape;
   /** z_e, t and their diagnostics; the tags the target was found from. */
   target: TargetDiagnostics;
   isPositive: Uint8Array;
 }
 
+/** The Morpho feature of an MNIST row, as recipes and provenance record it. */
+export function morphoRef(cfg: Pick<RowConfig, 'feature' | 'slantSide'>): FeatureRef {
+  return { kind: 'morpho', feature: cfg.feature, slantSide: cfg.slantSide };
+}
+
 /** The manifest entry of a shipped model; throws a clear error when it is missing. */
-export function modelEntry(id: string): ModelEntry {
-  const index = parseModelIndex(JSON.parse(readFileSync('models/index.json', 'utf8')));
-  const entry = index.models.find((m) => m.id === id);
+export function modelEntry(id: string, modelsDir = 'models'): ModelEntry {
+  const path = join(modelsDir, 'index.json');
+  let json: unknown;
+  try {
+    json = JSON.parse(readFileSync(path, 'utf8'));
+  } catch {
+    throw new Error(`${path} cannot be read: run npm run train -- --model ${id}`);
+  }
+  const entry = parseModelIndex(json).models.find((m) => m.id === id);
   if (entry === undefined) {
-    throw new Error(`models/index.json has no model "${id}": run npm run train -- --model ${id}`);
+    throw new Error(`${path} has no model "${id}": run npm run train -- --model ${id}`);
   }
   return entry;
 }
@@ -237,51 +258,97 @@ export async function scoreSamples(
   };
 }
 
+/** How a protocol run measures: set up once its generator is loaded in the engine. */
+export interface ProtocolMeasures {
+  /** The simulated person who tags the pool. */
+  tagger: FeatureLabeler;
+  /** What the judge counts as the feature (the TFR). */
+  labeler: FeatureLabeler;
+  quality: JudgeSpec['quality'];
+  /** PGD from the attack stream's first `samples` latents (h_a, h_b loaded); null: none. */
+  attack: { samples: number; epsilon: number; steps: number; stepSize?: number } | null;
+}
+
+/** One run of the protocol, whatever the data: the generator, the pool, the options. */
+export interface ProtocolRun {
+  model: string;
+  /** Where the models are (default models/). */
+  modelsDir?: string;
+  poolSize: number;
+  evalSamples: number;
+  options: UnlearnOptions;
+  /** Tagged grid indices from a recipe; unset: the tagger tags. */
+  tags?: number[];
+  /** Loads what the measures need into the engine (the generator is loaded). */
+  setUp(engine: LocalEngine): Promise<ProtocolMeasures>;
+}
+
+/** What {@link runProtocol} found, before a row turns it into its result. */
+export interface ProtocolOutcome {
+  engine: LocalEngine;
+  judgement: Judgement;
+  target: TargetDiagnostics;
+  isPositive: Uint8Array;
+  preview: RowRun['preview'];
+  imageShape: ImageShape;
+  summary: RunSummary;
+  trainSeconds: number;
+  latentDim: number;
+  measures: ProtocolMeasures;
+}
+
 /**
- * Runs one row end to end. `log` gets human progress lines (stderr in the CLI); `onProgress`
- * the training progress.
+ * The protocol of every row: load f, tag N latents of the tag-grid stream with the simulated
+ * person (or take a recipe's tags), find z_e and t, unlearn, then judge f and g_θ on the
+ * evaluation stream (TFR, IS/FID, out-of-sample ROC-AUC, floor, attack).
  */
-export async function runRow(
-  cfg: RowConfig,
+export async function runProtocol(
+  run: ProtocolRun,
   hooks: {
     log?: (line: string) => void;
     onProgress?: (p: UnlearnProgress) => void;
-    /** Splits each step over worker threads (parallel/pool.ts); else this thread trains. */
     parallel?: GradientSourceFactory;
   } = {},
-  evalContext?: EvalContext,
-): Promise<RowRun> {
+): Promise<ProtocolOutcome> {
   const log = hooks.log ?? (() => undefined);
-  const started = performance.now();
-  const entry = modelEntry(cfg.model);
+  const modelsDir = run.modelsDir ?? 'models';
+  const entry = modelEntry(run.model, modelsDir);
   const latentDim = entry.latentDim ?? 0;
-  const outputRange = entry.outputRange ?? 'unit';
-  const ctx = evalContext ?? (await loadEvalContext());
-  const { thresholds } = ctx;
+  const outputRange: OutputRange = entry.outputRange ?? 'unit';
 
   const engine = new LocalEngine({ parallel: hooks.parallel });
-  const bytes = readModelBytes(join('models', cfg.model));
-  await engine.loadGenerator({ id: cfg.model, ...bytes, latentDim, outputRange });
-  await engine.loadClassifier('mnist', ctx.classifierBytes);
+  const bytes = readModelBytes(join(modelsDir, run.model));
+  const { imageShape } = await engine.loadGenerator({
+    id: run.model,
+    ...bytes,
+    latentDim,
+    outputRange,
+  });
+  const measures = await run.setUp(engine);
 
-  const seed = cfg.options.seed;
-  const pool = streamLatents(seed, 'tagGrid', cfg.poolSize, latentDim);
+  const seed = run.options.seed;
+  const pool = streamLatents(seed, 'tagGrid', run.poolSize, latentDim);
   let isPositive: Uint8Array;
-  if (cfg.tags !== undefined) {
-    isPositive = tagsFromIndices(cfg.tags, cfg.poolSize);
-    log(`Tags from the recipe: ${cfg.tags.length} of ${cfg.poolSize} samples.`);
+  if (run.tags !== undefined) {
+    isPositive = tagsFromIndices(run.tags, run.poolSize);
+    log(`Tags from the recipe: ${run.tags.length} of ${run.poolSize} samples.`);
   } else {
-    log(`Tagging ${cfg.poolSize} samples with the Morpho measure (simulated person)…`);
-    const poolImages = await engine.generate(pool);
-    const tags = await featureLabels(poolImages, cfg.poolSize, thresholds, cfg);
-    isPositive = Uint8Array.from(tags.labels, (b) => (b ? 1 : 0));
+    log(`Tagging ${run.poolSize} samples with ${measures.tagger.name} (simulated person)…`);
+    isPositive = await measures.tagger.labels(await engine.generate(pool), run.poolSize);
+    const shown = isPositive.reduce((a, b) => a + b, 0);
+    if (shown === 0 || shown === run.poolSize) {
+      throw new Error(
+        `${measures.tagger.name} tagged ${shown === 0 ? 'none' : 'all'} of the ${run.poolSize} samples as showing the feature, ` +
+          'so there is no direction to find: use a larger --pool, another --seed, or another tagger.',
+      );
+    }
   }
   const previewLatents = streamLatents(seed, 'preview', 64, latentDim);
   const target = await engine.startSession({
     pool,
     isPositive,
     previewLatents,
-    options: cfg.options,
+    options: run.options,
   });
   log(
     `Target: ${target.positives} positives, ${target.negatives} negatives; t = ${target.threshold.toFixed(3)}; ` +
@@ -293,29 +360,51 @@ export async function runRow(
   const trainSeconds = (performance.now() - trainStart) / 1000;
   log(`Unlearned ${summary.steps} steps in ${trainSeconds.toFixed(1)} s.`);
 
-  log(`Evaluating on ${cfg.evalSamples} fresh samples…`);
-  const n = cfg.evalSamples;
+  const n = run.evalSamples;
+  log(`Evaluating on ${n} fresh samples…`);
+  const { attack } = measures;
   const judgement = await judge({
     engine,
     roles: ['original', 'student'],
     latents: streamLatents(seed, 'evaluation', n, latentDim),
     count: n,
     latentDim,
-    labeler: morphoLabeler(thresholds, cfg),
-    quality: { reference: ctx.reference },
+    labeler: measures.labeler,
+    quality: measures.quality,
     target,
     floor: true,
-    attack: null,
+    attack:
+      attack === null
+        ? null
+        : {
+            latents: streamLatents(seed, 'attack', attack.samples, latentDim),
+            epsilon: attack.epsilon,
+            steps: attack.steps,
+            stepSize: attack.stepSize,
+          },
+    onProgress: (text) => log(`  ${text}`),
   });
-  const [original, unlearned] = judgement.generators;
   const preview = await engine.preview();
-  if (evalContext === undefined) ctx.classifier.dispose();
+  return {
+    engine,
+    judgement,
+    target,
+    isPositive,
+    preview,
+    imageShape,
+    summary,
+    trainSeconds,
+    latentDim,
+    measures,
+  };
+}
 
+/** The numbers every row reports, whatever its data: times, backend, AUC, target, TFR. */
+export function protocolNumbers(outcome: ProtocolOutcome, started: number): ProtocolNumbers {
+  const { judgement, target, summary, trainSeconds } = outcome;
+  const [original, unlearned] = judgement.generators;
   const { targetVector: _v, histogram: _h, ...targetSummary } = target;
-  const result: RowResult = {
-    model: cfg.model,
-    feature: cfg.feature,
-    config: cfg,
+  return {
     seconds: (performance.now() - started) / 1000,
     trainSeconds,
     stepsPerSecond: summary.steps / trainSeconds,
@@ -327,17 +416,64 @@ export async function runRow(
       unlearned: unlearned.tfr ?? Number.NaN,
       floor: judgement.floor ?? Number.NaN,
     },
+  };
+}
+
+/**
+ * Runs one MNIST row end to end. `log` gets human progress lines (stderr in the CLI);
+ * `onProgress` the training progress.
+ */
+export async function runRow(
+  cfg: RowConfig,
+  hooks: {
+    log?: (line: string) => void;
+    onProgress?: (p: UnlearnProgress) => void;
+    /** Splits each step over worker threads (parallel/pool.ts); else this thread trains. */
+    parallel?: GradientSourceFactory;
+  } = {},
+  evalContext?: EvalContext,
+): Promise<RowRun> {
+  const started = performance.now();
+  const ctx = evalContext ?? (await loadEvalContext());
+  const morpho = morphoLabeler(ctx.thresholds, cfg);
+  const outcome = await runProtocol(
+    {
+      model: cfg.model,
+      poolSize: cfg.poolSize,
+      evalSamples: cfg.evalSamples,
+      options: cfg.options,
+      tags: cfg.tags,
+      setUp: async (engine) => {
+        await engine.loadClassifier('mnist', ctx.classifierBytes);
+        return {
+          tagger: morpho,
+          labeler: morpho,
+          quality: { network: 'mnist', reference: ctx.reference },
+          attack: null,
+        };
+      },
+    },
+    hooks,
+  );
+  if (evalContext === undefined) ctx.classifier.dispose();
+  const { engine, target, isPositive, preview, imageShape, summary } = outcome;
+  const [original, unlearned] = outcome.judgement.generators;
+  const result: RowResult = {
+    model: cfg.model,
+    feature: cfg.feature,
+    config: cfg,
+    ...protocolNumbers(outcome, started),
     isMnist: { original: original.isMnist?.mean ?? 0, unlearned: unlearned.isMnist?.mean ?? 0 },
     fidMnist: { original: original.fidMnist ?? 0, unlearned: unlearned.fidMnist ?? 0 },
     digitHistogram: {
       original: original.histogram ?? [],
       unlearned: unlearned.histogram ?? [],
     },
-    recipe: await rowRecipe(cfg, isPositive, target, summary.steps, {
+    recipe: await rowRecipe(cfg, morphoRef(cfg), isPositive, target, summary.steps, {
       tfr: unlearned.tfr,
       isMnist: unlearned.isMnist?.mean ?? null,
       fidMnist: unlearned.fidMnist,
     }),
   };
-  return { result, engine, preview, target, isPositive };
+  return { result, engine, preview, imageShape, target, isPositive };
 }

@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import {
+  checkReplay,
+  describeReplay,
   formatRanges,
   formatRecipe,
   parseRanges,
@@ -49,6 +51,31 @@ describe('recipe links', () => {
     const hash = formatRecipe(recipe);
     for (const spec of OPTION_TABLE) expect(hash).toContain(`&${spec.url}=`);
     expect(parseRecipe(hash)).toEqual(recipe);
+  });
+
+  it('round-trip a face attribute and the IS_faces / FID_faces a run reached', () => {
+    const faces: Recipe = {
+      ...recipe,
+      model: 'proggan-faces',
+      feature: { kind: 'attribute', attribute: 'glasses' },
+      expect: { ...recipe.expect, isFaces: 3.25, fidFaces: 12.5 },
+    };
+    const hash = formatRecipe(faces);
+    expect(hash).toContain('&feature=glasses&');
+    expect(parseRecipe(hash)).toEqual(faces);
+    expect(() => parseRecipe(hash.replace('feature=glasses', 'feature=moustache'))).toThrow(
+      /"feature" must be thickness, slant, bangs, beard, hat, glasses or classifier/,
+    );
+  });
+
+  it('check IS_faces within 2 % and FID_faces within 5 % of the recorded values', () => {
+    const expectations = { isFaces: 3, fidFaces: 20 };
+    expect(checkReplay(expectations, { isFaces: 3.05, fidFaces: 20.9 }).reproduced).toBe(true);
+    expect(checkReplay(expectations, { isFaces: 3.07, fidFaces: 20 }).reproduced).toBe(false);
+    expect(checkReplay(expectations, { isFaces: 3, fidFaces: 21.1 }).reproduced).toBe(false);
+    expect(describeReplay(checkReplay(expectations, { isFaces: 3, fidFaces: 21.1 }))).toContain(
+      'FID_faces 21.100 vs 20.000 (differs)',
+    );
   });
 
   it('are found in a whole link, a hash or a bare recipe', () => {

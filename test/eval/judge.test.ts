@@ -1,6 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { classifierLabeler, inceptionSplits, judge } from '../../src/lib/eval/judge';
-import type { UnlearningEngine } from '../../src/lib/engine/types';
+import {
+  classifierLabeler,
+  inceptionSplits,
+  judge,
+  type JudgeSpec,
+} from '../../src/lib/eval/judge';
+import type { QualityNetwork, UnlearningEngine } from '../../src/lib/engine/types';
 
 /**
  * A stand-in engine on 2-d latents and 1-pixel images: the original draws z₀, the student 0,
@@ -14,7 +19,7 @@ function stubEngine(calls: string[]): UnlearningEngine {
         which === 'original' ? latents[2 * i] : 0,
       );
     },
-    mnistOutputs: async (images, count) => {
+    qualityOutputs: async (_network, images, count) => {
       const probs = new Float32Array(count * 2);
       for (let i = 0; i < count; i++) probs[2 * i + (i % 2)] = 1;
       return { probs, classes: 2, features: Float32Array.from(images), featureDim: 1 };
@@ -30,6 +35,19 @@ describe('judge', () => {
   // z₀ = −3 … 3 evenly; z₁ = 0.
   const latents = new Float32Array(count * 2);
   for (let i = 0; i < count; i++) latents[2 * i] = -3 + (6 * i) / (count - 1);
+  /** The original alone, judged only for quality by `network`, against N(0, 1) features. */
+  const qualityOnly = (engine: UnlearningEngine, network: QualityNetwork): JudgeSpec => ({
+    engine,
+    roles: ['original'],
+    latents,
+    count,
+    latentDim: 2,
+    labeler: null,
+    quality: { network, reference: { mean: Float64Array.from([0]), cov: Float64Array.from([1]) } },
+    target: null,
+    floor: false,
+    attack: null,
+  });
 
   it('scores every generator on the same latents, in the engine batch', async () => {
     const calls: string[] = [];
@@ -72,18 +90,7 @@ describe('judge', () => {
 
   it('takes IS over 10 splits and the histogram from the MNIST classifier', async () => {
     const engine = stubEngine([]);
-    const result = await judge({
-      engine,
-      roles: ['original'],
-      latents,
-      count,
-      latentDim: 2,
-      labeler: null,
-      quality: { reference: { mean: Float64Array.from([0]), cov: Float64Array.from([1]) } },
-      target: null,
-      floor: false,
-      attack: null,
-    });
+    const result = await judge(qualityOnly(engine, 'mnist'));
     const [original] = result.generators;
     // Each split holds classes 0 and 1 equally, each sample certain: IS = exp(ln 2) = 2.
     expect(original.isMnist?.mean).toBeCloseTo(2, 10);
@@ -93,5 +100,29 @@ describe('judge', () => {
     expect(result.auc).toBeNull();
     expect(inceptionSplits(5)).toBe(5);
     expect(inceptionSplits(10_000)).toBe(10);
+  });
+
+  it("puts the faces classifier's IS and FID under IS_faces / FID_faces, with no digit histogram", async () => {
+    const calls: string[] = [];
+    const engine = stubEngine(calls);
+    const seen: string[] = [];
+    engine.qualityOutputs = async (network, images, count) => {
+      seen.push(network);
+      const probs = new Float32Array(count * 2);
+      for (let i = 0; i < count; i++) probs[2 * i + (i % 2)] = 1;
+      return { probs, classes: 2, features: Float32Array.from(images), featureDim: 1 };
+    };
+    const result = await judge(qualityOnly(engine, 'faces'));
+    const [original] = result.generators;
+    expect(seen).toEqual(['faces']);
+    expect(original.isMnist).toBeNull();
+    expect(original.fidMnist).toBeNull();
+    expect(original.histogram).toBeNull();
+    expect(original.isFaces?.mean).toBeCloseTo(2, 10);
+    // Features z₀: n evenly spaced points on [−3, 3], mean 0, unbiased variance
+    // (b − a)² n(n + 1) / (12(n − 1)²); against N(0, 1) in one dimension the Fréchet distance
+    // is (μ₁ − μ₂)² + σ₁² + σ₂² − 2σ₁σ₂ = (σ₁ − 1)².
+    const variance = (36 * count * (count + 1)) / (12 * (count - 1) ** 2);
+    expect(original.fidFaces).toBeCloseTo((Math.sqrt(variance) - 1) ** 2, 6);
   });
 });

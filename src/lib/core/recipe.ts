@@ -8,6 +8,7 @@ import {
   type UnlearnOptions,
   type UnlearnOptionsInput,
 } from './options';
+import { FACE_ATTRIBUTES, type FaceAttribute } from '../data/faces/attributes';
 
 /**
  * A recipe link: everything needed to replay a run in the app or the CLI (docs/method.md, "One
@@ -31,10 +32,21 @@ export interface Recipe {
   expect: RecipeExpect;
 }
 
-/** How a feature is measured: the Morpho-MNIST measure, or a feature classifier's logit > 0. */
+/**
+ * How a feature is measured: the Morpho-MNIST measure, a face attribute by its shipped
+ * classifier `feature-<attribute>-a`, or a person's own feature classifier's logit > 0.
+ */
 export type FeatureRef =
   | { kind: 'morpho'; feature: 'thickness' | 'slant'; slantSide: 'left' | 'right' | 'abs' }
+  | { kind: 'attribute'; attribute: FaceAttribute }
   | { kind: 'classifier' };
+
+/** The text of a feature in a recipe link: `thickness`, `slant`, `bangs`, …, `classifier`. */
+function featureText(feature: FeatureRef): string {
+  if (feature.kind === 'morpho') return feature.feature;
+  if (feature.kind === 'attribute') return feature.attribute;
+  return 'classifier';
+}
 
 /** What the original run reached; a replay is checked against each value given. */
 export interface RecipeExpect {
@@ -42,6 +54,8 @@ export interface RecipeExpect {
   tfr?: number;
   isMnist?: number;
   fidMnist?: number;
+  isFaces?: number;
+  fidFaces?: number;
   /** The threshold t, exactly. */
   threshold?: number;
   /** 16 hex digits of the SHA-256 of z_e's float32 bytes (core/fingerprint). */
@@ -127,7 +141,7 @@ export function formatRecipe(recipe: Recipe): string {
   p.set('n', String(recipe.count));
   p.set('tags', formatRanges(recipe.tags));
   if (recipe.feature !== null) {
-    p.set('feature', recipe.feature.kind === 'morpho' ? recipe.feature.feature : 'classifier');
+    p.set('feature', featureText(recipe.feature));
     if (recipe.feature.kind === 'morpho' && recipe.feature.feature === 'slant') {
       p.set('side', recipe.feature.slantSide);
     }
@@ -171,14 +185,18 @@ export function isRecipeHash(hash: string): boolean {
   return hash.startsWith('#recipe&') || hash === '#recipe';
 }
 
-const EXPECT_NUMBERS = ['tfr', 'isMnist', 'fidMnist', 'threshold'] as const;
+const EXPECT_NUMBERS = ['tfr', 'isMnist', 'fidMnist', 'isFaces', 'fidFaces', 'threshold'] as const;
 
 function parseFeature(p: URLSearchParams): FeatureRef | null {
   const feature = p.get('feature');
   if (feature === null) return null;
   if (feature === 'classifier') return { kind: 'classifier' };
+  const attribute = FACE_ATTRIBUTES.find((a) => a === feature);
+  if (attribute !== undefined) return { kind: 'attribute', attribute };
   if (feature !== 'thickness' && feature !== 'slant') {
-    throw new RecipeError('"feature" must be thickness, slant or classifier');
+    throw new RecipeError(
+      `"feature" must be thickness, slant, ${FACE_ATTRIBUTES.join(', ')} or classifier`,
+    );
   }
   const side = p.get('side') ?? 'left';
   if (side !== 'left' && side !== 'right' && side !== 'abs') {
@@ -291,9 +309,13 @@ export async function targetFingerprint(targetVector: Float32Array): Promise<str
   ).join('');
 }
 
+/** The quality numbers a replay is checked on, each within a relative tolerance. */
+type QualityCheck = 'isMnist' | 'fidMnist' | 'isFaces' | 'fidFaces';
+const QUALITY_CHECKS: readonly QualityCheck[] = ['isMnist', 'fidMnist', 'isFaces', 'fidFaces'];
+
 /** One value a replay is checked on. */
 export interface ReplayCheck {
-  name: 'threshold' | 'targetVector' | 'tfr' | 'isMnist' | 'fidMnist';
+  name: 'threshold' | 'targetVector' | 'tfr' | QualityCheck;
   expected: number | string;
   /** What the replay reached; null when it did not measure it. */
   got: number | string | null;
@@ -306,9 +328,15 @@ export interface ReplayCheck {
 /**
  * How close a replay must come: t and z_e bit for bit (they depend only on the latents, the tags
  * and the options); the metrics, which depend on training on a given backend, within 2 TFR
- * points, 2 % of IS_mnist and 5 % of FID_mnist.
+ * points, 2 % of IS (IS_mnist, IS_faces) and 5 % of FID (FID_mnist, FID_faces).
  */
-export const REPLAY_TOLERANCE = { tfr: 0.02, isMnist: 0.02, fidMnist: 0.05 } as const;
+export const REPLAY_TOLERANCE = {
+  tfr: 0.02,
+  isMnist: 0.02,
+  fidMnist: 0.05,
+  isFaces: 0.02,
+  fidFaces: 0.05,
+} as const;
 
 /** Checks what a replay reached against a recipe's `expect`; reproduced when every check is ok. */
 export function checkReplay(
@@ -316,7 +344,7 @@ export function checkReplay(
   got: Partial<Record<ReplayCheck['name'], number | string | null>>,
 ): { reproduced: boolean; checks: ReplayCheck[] } {
   const checks: ReplayCheck[] = [];
-  for (const name of ['threshold', 'targetVector', 'tfr', 'isMnist', 'fidMnist'] as const) {
+  for (const name of ['threshold', 'targetVector', 'tfr', ...QUALITY_CHECKS] as const) {
     const expected = expect[name];
     if (expected === undefined) continue;
     const value = got[name] ?? null;
@@ -324,7 +352,7 @@ export function checkReplay(
     let ok = identical;
     if (!ok && typeof value === 'number' && typeof expected === 'number') {
       if (name === 'tfr') ok = Math.abs(value - expected) <= REPLAY_TOLERANCE.tfr;
-      if (name === 'isMnist' || name === 'fidMnist') {
+      if (name !== 'threshold' && name !== 'targetVector' && name !== 'tfr') {
         ok = Math.abs(value - expected) <= REPLAY_TOLERANCE[name] * Math.abs(expected);
       }
     }
@@ -347,6 +375,8 @@ export function describeReplay(result: { reproduced: boolean; checks: ReplayChec
     tfr: 'TFR',
     isMnist: 'IS_mnist',
     fidMnist: 'FID_mnist',
+    isFaces: 'IS_faces',
+    fidFaces: 'FID_faces',
   };
   const parts = result.checks.map((c) =>
     c.identical

@@ -38,6 +38,7 @@ import type {
   GeneratorSource,
   ImageShape,
   PreviewImages,
+  QualityNetwork,
   SessionRequest,
   UnlearningEngine,
 } from './types';
@@ -63,6 +64,9 @@ function outputImageShape(model: tf.LayersModel): ImageShape {
   }
   return { height: h, width: w, channels: c };
 }
+
+/** Latents per PGD batch in {@link LocalEngine.attack}. */
+export const ATTACK_BATCH = 250;
 
 /** Chooses and starts a TF.js backend; the worker injects the browser's (backend.ts). */
 export type BackendChooser = (
@@ -139,8 +143,12 @@ export class LocalEngine implements UnlearningEngine {
     this.classifiers.set(role, model);
   }
 
-  async mnistOutputs(unitImages: Float32Array, count: number): Promise<ClassifierOutputs> {
-    return classifierOutputs(this.requireClassifier('mnist'), unitImages, count, 500);
+  async qualityOutputs(
+    network: QualityNetwork,
+    unitImages: Float32Array,
+    count: number,
+  ): Promise<ClassifierOutputs> {
+    return classifierOutputs(this.requireClassifier(network), unitImages, count, 500);
   }
 
   async classifierLogits(
@@ -180,21 +188,42 @@ export class LocalEngine implements UnlearningEngine {
     this.imported = model;
   }
 
+  /**
+   * PGD runs on at most {@link ATTACK_BATCH} latents at a time (every latent moves on its own,
+   * so batching changes nothing but memory: 10,000 face latents at once would not fit); the
+   * shares before and after are the batches' shares weighted by their sizes.
+   */
   async attack(
     which: GeneratorRole,
     latents: Float32Array,
     options: AttackOptions,
   ): Promise<AttackResult> {
     const { source } = this.requireGenerator();
-    return pgdAttack(
-      this.model(which),
-      source.outputRange,
-      this.requireClassifier('featureA'),
-      this.requireClassifier('featureB'),
-      latents,
-      source.latentDim,
-      options,
-    );
+    const { latentDim } = source;
+    const count = latents.length / latentDim;
+    const attacked = new Float32Array(latents.length);
+    let before = 0;
+    let after = 0;
+    for (let start = 0; start < count; start += ATTACK_BATCH) {
+      const n = Math.min(ATTACK_BATCH, count - start);
+      const part = await pgdAttack(
+        this.model(which),
+        source.outputRange,
+        this.requireClassifier('featureA'),
+        this.requireClassifier('featureB'),
+        latents.subarray(start * latentDim, (start + n) * latentDim),
+        latentDim,
+        options,
+      );
+      attacked.set(part.attacked, start * latentDim);
+      before += part.tfrBefore * n;
+      after += part.tfrAfter * n;
+    }
+    return {
+      attacked,
+      tfrBefore: count === 0 ? 0 : before / count,
+      tfrAfter: count === 0 ? 0 : after / count,
+    };
   }
 
   /**

@@ -27,10 +27,17 @@ export type {
 export type GeneratorRole = 'original' | 'student' | 'imported';
 
 /**
- * Which classifier: the MNIST digit classifier (IS/FID_mnist), the feature classifiers h_a / h_b
- * of the attack, or `feature`: the one that says what counts as the feature (a user's own).
+ * The classifier that stands in for Inception: `mnist` (IS_mnist, FID_mnist) or `faces`
+ * (IS_faces, FID_faces), with outputs `[logits, features, …]`.
  */
-export type ClassifierRole = 'mnist' | 'featureA' | 'featureB' | 'feature';
+export type QualityNetwork = 'mnist' | 'faces';
+
+/**
+ * Which classifier: a quality classifier (IS and FID), the feature classifiers h_a / h_b of the
+ * attack, or `feature`: the one that says what counts as the feature (a user's own, or a shipped
+ * attribute classifier).
+ */
+export type ClassifierRole = QualityNetwork | 'featureA' | 'featureB' | 'feature';
 
 /** A generator as bytes: what `models/<id>/` holds, or what the app keeps in IndexedDB. */
 export interface GeneratorSource {
@@ -107,8 +114,15 @@ export interface UnlearningEngine {
   loadFeatureClassifier(bytes: GeneratorBytes): Promise<void>;
   /** Loads a classifier (model.json + weights.bin bytes) for evaluation or the attack. */
   loadClassifier(role: ClassifierRole, bytes: GeneratorBytes): Promise<void>;
-  /** Softmax probabilities and penultimate features of unitImages [count · 784]. */
-  mnistOutputs(unitImages: Float32Array, count: number): Promise<ClassifierOutputs>;
+  /**
+   * Softmax probabilities of the first head and penultimate features of unitImages
+   * [count · H · W · C] under quality classifier `network`.
+   */
+  qualityOutputs(
+    network: QualityNetwork,
+    unitImages: Float32Array,
+    count: number,
+  ): Promise<ClassifierOutputs>;
   /** Logits [count] of a one-logit classifier (`[H, W, C] → logit`) on unitImages. */
   classifierLogits(
     role: ClassifierRole,
@@ -120,7 +134,7 @@ export interface UnlearningEngine {
    * size or output shape differs from f's, or a weight is NaN or infinite.
    */
   loadImported(bytes: GeneratorBytes): Promise<void>;
-  /** PGD attack (Algorithm 1) on `which` with h_a, judged by h_b. */
+  /** PGD attack (Algorithm 1) on `which` with h_a, judged by h_b, in batches of latents. */
   attack(
     which: GeneratorRole,
     latents: Float32Array,

@@ -17,6 +17,7 @@ import type {
   GeneratorReport,
   GeneratorSource,
   PreviewImages,
+  QualityNetwork,
   SessionRequest,
   UnlearningEngine,
 } from './types';
@@ -95,8 +96,12 @@ export class WorkerEngine implements UnlearningEngine {
   loadClassifier(role: ClassifierRole, bytes: GeneratorBytes): Promise<void> {
     return this.call('loadClassifier', [role, bytes]);
   }
-  mnistOutputs(unitImages: Float32Array, count: number): Promise<ClassifierOutputs> {
-    return this.call('mnistOutputs', [unitImages, count]);
+  qualityOutputs(
+    network: QualityNetwork,
+    unitImages: Float32Array,
+    count: number,
+  ): Promise<ClassifierOutputs> {
+    return this.call('qualityOutputs', [network, unitImages, count]);
   }
   classifierLogits(
     role: ClassifierRole,

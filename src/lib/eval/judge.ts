@@ -1,15 +1,21 @@
 /**
  * The one judge path (docs/method.md, "Evaluation"): the app and the CLI both call
  * {@link judge} with an engine and the same evaluation latents, so they report the same target
- * feature ratio, IS_mnist, FID_mnist, out-of-sample ROC-AUC and floor. The engine generates and
+ * feature ratio, IS and FID (IS_mnist / FID_mnist, or IS_faces / FID_faces), out-of-sample
+ * ROC-AUC, floor and attack. The engine generates and
  * classifies; the numbers are computed here, in plain arithmetic, without TF.js.
  */
 import type { GaussianStatsValue } from '../core/fid';
 import { projection } from '../core/target-vector';
 import { rocAuc } from '../core/roc';
 import { joinArrays } from '../core/arrays';
-import type { ClassifierRole, GeneratorRole, UnlearningEngine } from '../engine/types';
-import { digitHistogram, fidMnist, isMnist, shareOf } from './scores';
+import type {
+  ClassifierRole,
+  GeneratorRole,
+  QualityNetwork,
+  UnlearningEngine,
+} from '../engine/types';
+import { digitHistogram, frechetDistanceOf, inceptionScoreOf, shareOf } from './scores';
 
 /** Says which samples show the feature: the Morpho measure, a feature classifier, … */
 export interface FeatureLabeler {
@@ -34,14 +40,21 @@ export interface JudgeSpec {
   latentDim: number;
   /** What counts as the feature; null: no TFR (the page lets a person count instead). */
   labeler: FeatureLabeler | null;
-  /** IS_mnist / FID_mnist with the engine's MNIST classifier against `reference`; null: skip. */
-  quality: { reference: GaussianStatsValue } | null;
+  /**
+   * IS and FID with the engine's quality classifier of `network` (`mnist`: IS_mnist / FID_mnist
+   * and the digit histogram; `faces`: IS_faces / FID_faces) against `reference`, the feature
+   * statistics of that data set's held-out images; null: skip.
+   */
+  quality: { network: QualityNetwork; reference: GaussianStatsValue } | null;
   /** The target, for the share it flags and the out-of-sample ROC-AUC of its projection. */
   target: { targetVector: Float32Array; threshold: number } | null;
   /** Also the TFR of the composite targets a perfect student would output (needs a session). */
   floor: boolean;
-  /** The PGD attack (Algorithm 1) from these latents, judged by the engine's h_b; null: skip. */
-  attack: { latents: Float32Array; epsilon: number; steps: number } | null;
+  /**
+   * The PGD attack (Algorithm 1) from these latents, judged by the engine's h_b; η is
+   * `stepSize` (default 2.5ε / steps); null: skip.
+   */
+  attack: { latents: Float32Array; epsilon: number; steps: number; stepSize?: number } | null;
   onProgress?: (text: string) => void;
 }
 
@@ -52,6 +65,10 @@ export interface GeneratorScores {
   tfr: number | null;
   isMnist: { mean: number; std: number } | null;
   fidMnist: number | null;
+  /** IS over the faces classifier's hair style / head wear head (docs/method.md). */
+  isFaces: { mean: number; std: number } | null;
+  /** FID on the faces classifier's features against the held-out faces. */
+  fidFaces: number | null;
   /** Samples per digit class, by the MNIST classifier. */
   histogram: number[] | null;
   /** h_b's feature rate before and after the PGD attack. */
@@ -110,22 +127,33 @@ async function scoreGenerator(
     tfr: labels === null ? null : shareOf(labels),
     isMnist: null,
     fidMnist: null,
+    isFaces: null,
+    fidFaces: null,
     histogram: null,
     attack: null,
   };
   if (spec.quality !== null) {
-    say('classifying digits');
-    const outputs = await engine.mnistOutputs(images, count);
-    scores.isMnist = isMnist(outputs, count, inceptionSplits(count));
-    scores.histogram = digitHistogram(outputs, count);
-    if (spec.quality.reference.mean.length === outputs.featureDim && count >= 2) {
-      scores.fidMnist = fidMnist(outputs, count, spec.quality.reference);
+    const { network, reference } = spec.quality;
+    say(network === 'mnist' ? 'classifying digits' : 'classifying faces');
+    const outputs = await engine.qualityOutputs(network, images, count);
+    const is = inceptionScoreOf(outputs, count, inceptionSplits(count));
+    const fid =
+      reference.mean.length === outputs.featureDim && count >= 2
+        ? frechetDistanceOf(outputs, count, reference)
+        : null;
+    if (network === 'mnist') {
+      scores.isMnist = is;
+      scores.fidMnist = fid;
+      scores.histogram = digitHistogram(outputs, count);
+    } else {
+      scores.isFaces = is;
+      scores.fidFaces = fid;
     }
   }
   if (spec.attack !== null) {
     say(`PGD attack, ${spec.attack.steps} steps`);
-    const { latents, epsilon, steps } = spec.attack;
-    const result = await engine.attack(which, latents, { epsilon, steps });
+    const { latents, epsilon, steps, stepSize } = spec.attack;
+    const result = await engine.attack(which, latents, { epsilon, steps, stepSize });
     scores.attack = { before: result.tfrBefore, after: result.tfrAfter };
   }
   return { scores, labels };
@@ -133,7 +161,7 @@ async function scoreGenerator(
 
 /**
  * Scores each generator of `spec.roles` on the same evaluation latents: TFR by the labeler,
- * IS_mnist, FID_mnist, the digit histogram and the attack; then, from the original's labels,
+ * IS and FID, the digit histogram (MNIST) and the attack; then, from the original's labels,
  * the out-of-sample ROC-AUC of the target's projection, the share it flags, and the floor.
  */
 export async function judge(spec: JudgeSpec): Promise<Judgement> {

@@ -31,11 +31,12 @@ export interface ClassifierOutputs {
 }
 
 /**
- * IS_mnist: the Inception Score formula exp(E_x KL(p(y|x) ‖ p(y))) (Salimans et al. 2016) on the
- * mnist-classifier's softmax instead of Inception's, mean ± std over `splits` splits.
- * Ranges from 1 to 10 (the number of digit classes).
+ * The Inception Score formula exp(E_x KL(p(y|x) ‖ p(y))) (Salimans et al. 2016) on a
+ * classifier's softmax instead of Inception's, mean ± std over `splits` splits; from 1 to the
+ * number of classes. IS_mnist on the mnist-classifier's digits, IS_faces on the faces
+ * classifier's first head (hair style or head wear).
  */
-export function isMnist(
+export function inceptionScoreOf(
   outputs: ClassifierOutputs,
   count: number,
   splits = 10,
@@ -43,22 +44,41 @@ export function isMnist(
   return inceptionScore(outputs.probs, count, outputs.classes, splits);
 }
 
-/** Gaussian statistics of the mnist-classifier features of `count` images. */
+/** IS_mnist: {@link inceptionScoreOf} the mnist-classifier, from 1 to 10 (the digit classes). */
+export function isMnist(
+  outputs: ClassifierOutputs,
+  count: number,
+  splits = 10,
+): { mean: number; std: number } {
+  return inceptionScoreOf(outputs, count, splits);
+}
+
+/** Gaussian statistics of a classifier's penultimate features of `count` images. */
 export function featureStats(outputs: ClassifierOutputs, count: number): GaussianStats {
   return gaussianStats(outputs.features, count, outputs.featureDim);
 }
 
 /**
- * FID_mnist: the Fréchet distance (Heusel et al. 2017) between Gaussians fitted to the
- * mnist-classifier's penultimate features of the generated images and of the reference set
- * (the MNIST test set). 0 for identical statistics; lower is better.
+ * The Fréchet distance (Heusel et al. 2017) between Gaussians fitted to a classifier's
+ * penultimate features of the generated images and of a reference set: FID_mnist against the
+ * MNIST test set, FID_faces against the held-out faces. 0 for identical statistics; lower is
+ * better.
  */
-export function fidMnist(
+export function frechetDistanceOf(
   outputs: ClassifierOutputs,
   count: number,
   reference: GaussianStats,
 ): number {
   return frechetDistance(featureStats(outputs, count), reference);
+}
+
+/** FID_mnist: {@link frechetDistanceOf} the mnist-classifier's features and the MNIST test set's. */
+export function fidMnist(
+  outputs: ClassifierOutputs,
+  count: number,
+  reference: GaussianStats,
+): number {
+  return frechetDistanceOf(outputs, count, reference);
 }
 
 /** How many of the `count` images the classifier puts in each class (argmax of `probs`). */

@@ -11,6 +11,7 @@ import {
   type UnlearnOptionsInput,
 } from '../core/options';
 import { MAX_GRID, type FeatureRef } from '../core/recipe';
+import { FACE_ATTRIBUTES } from '../data/faces/attributes';
 
 /** Marks the JSON as ours. */
 export const PROVENANCE_FORMAT = 'unlearning-playground-provenance';
@@ -47,6 +48,8 @@ export interface ProvenanceMetrics {
   tfrOriginal?: number;
   isMnist?: number;
   fidMnist?: number;
+  isFaces?: number;
+  fidFaces?: number;
   /** Evaluation samples they were measured on. */
   evalCount?: number;
 }
@@ -95,6 +98,8 @@ function parseFeature(v: unknown): FeatureRef | null {
   if (v === null || v === undefined) return null;
   if (!isObject(v)) throw new ProvenanceError('"feature" must be an object or null.');
   if (v.kind === 'classifier') return { kind: 'classifier' };
+  const attribute = FACE_ATTRIBUTES.find((a) => a === v.attribute);
+  if (v.kind === 'attribute' && attribute !== undefined) return { kind: 'attribute', attribute };
   if (
     v.kind === 'morpho' &&
     (v.feature === 'thickness' || v.feature === 'slant') &&
@@ -115,15 +120,17 @@ function parseMetrics(v: unknown): ProvenanceMetrics {
     if (x < 0 || x > 1) throw new ProvenanceError(`"metrics.${key}" must be a share from 0 to 1.`);
     out[key] = x;
   }
-  if (v.isMnist !== undefined) {
-    out.isMnist = finite(v.isMnist, 'metrics.isMnist');
-    if (out.isMnist < 1 || out.isMnist > 1000)
-      throw new ProvenanceError('"metrics.isMnist" is out of range.');
+  for (const key of ['isMnist', 'isFaces'] as const) {
+    if (v[key] === undefined) continue;
+    const x = finite(v[key], `metrics.${key}`);
+    if (x < 1 || x > 1000) throw new ProvenanceError(`"metrics.${key}" is out of range.`);
+    out[key] = x;
   }
-  if (v.fidMnist !== undefined) {
-    out.fidMnist = finite(v.fidMnist, 'metrics.fidMnist');
-    if (out.fidMnist < 0 || out.fidMnist > 1e6)
-      throw new ProvenanceError('"metrics.fidMnist" is out of range.');
+  for (const key of ['fidMnist', 'fidFaces'] as const) {
+    if (v[key] === undefined) continue;
+    const x = finite(v[key], `metrics.${key}`);
+    if (x < 0 || x > 1e6) throw new ProvenanceError(`"metrics.${key}" is out of range.`);
+    out[key] = x;
   }
   if (v.evalCount !== undefined)
     out.evalCount = whole(v.evalCount, 'metrics.evalCount', 1, 1_000_000);

@@ -2,7 +2,7 @@ import { streamLatents } from '../../lib/core/seed-streams';
 import { checkReplay, describeReplay, targetFingerprint } from '../../lib/core/recipe';
 import { judge, type Judgement } from '../../lib/eval/judge';
 import type { GeneratorRole } from '../../lib/engine/types';
-import { isMnistShape } from '../../lib/models/image-shape';
+import { QUALITY_CLASSIFIERS } from './classifier-set.svelte';
 import type { Playground } from './playground.svelte';
 
 /** Samples the PGD attack starts from, at most. */
@@ -19,8 +19,9 @@ export interface CountGrid {
 
 /**
  * Step 6: the one judge path (lib/eval/judge) on the run seed's evaluation latents: TFR,
- * IS_mnist, FID_mnist, the digit histogram, the out-of-sample ROC-AUC and the attack, for the
- * original, the unlearned and an imported generator.
+ * IS_mnist and FID_mnist with the digit histogram (MNIST) or IS_faces and FID_faces (faces),
+ * the out-of-sample ROC-AUC and the attack, for the original, the unlearned and an imported
+ * generator.
  */
 export class JudgeStep {
   count = $state(200);
@@ -48,7 +49,9 @@ export class JudgeStep {
     const roles: GeneratorRole[] = ['original'];
     if (app.run.view.step > 0) roles.push('student');
     if (app.share.imported !== null) roles.push('imported');
-    const reference = app.library.referenceStats();
+    const network = app.classifiers.quality;
+    const reference =
+      network === null ? null : app.library.referenceStats(QUALITY_CLASSIFIERS[network]);
     const attackCount = Math.min(n, ATTACK_SAMPLES);
     this.progress = 'Starting…';
     try {
@@ -59,10 +62,7 @@ export class JudgeStep {
         count: n,
         latentDim: board.latentDim,
         labeler: app.tags.labeler(),
-        quality:
-          reference !== null && app.classifiers.mnist && isMnistShape(app.library.shape)
-            ? { reference }
-            : null,
+        quality: network !== null && reference !== null ? { network, reference } : null,
         target: app.inspector.target,
         floor: app.run.view.step > 0 && app.tags.labeler() !== null,
         attack:
@@ -125,6 +125,8 @@ export class JudgeStep {
       tfr: student.tfr,
       isMnist: student.isMnist?.mean ?? null,
       fidMnist: student.fidMnist,
+      isFaces: student.isFaces?.mean ?? null,
+      fidFaces: student.fidFaces,
     });
     const sameEval = recipe.evalCount === null || recipe.evalCount === this.count;
     this.verdict =

@@ -11,6 +11,7 @@ import type { LayersModelFiles } from '../../lib/models/layers-files';
 import { sha256Hex } from '../../lib/models/manifest';
 import { del, fileStore, get, getState, set, setState, storageMessage } from './storage';
 import type { GaussianStatsValue } from '../../lib/core/fid';
+import { parseReferenceStats } from '../../lib/eval/reference-stats';
 import {
   deleteCachedFiles,
   listCachedFiles,
@@ -37,6 +38,21 @@ export interface UserGenerator {
 }
 
 const USER_LIST = 'user-generators';
+
+/**
+ * The files of a model the page needs: its model.json, weights.bin and FID reference
+ * statistics, not what the manifest lists besides (samples, an encoder, a discriminator, the
+ * ProgGAN's training copies).
+ */
+export function appFiles(entry: ModelEntry): ModelEntry['files'] {
+  const wanted = ['model.json', 'weights.bin', 'test-stats.json'].map((f) => `${entry.id}/${f}`);
+  return entry.files.filter((f) => wanted.includes(f.path));
+}
+
+/** Bytes the page downloads for model `entry`. */
+export function downloadSize(entry: ModelEntry): number {
+  return appFiles(entry).reduce((a, f) => a + f.size, 0);
+}
 const userKey = (id: string): string => `user:${id}`;
 
 /**
@@ -75,7 +91,8 @@ export class ModelLibrary {
   /** SHA-256 of the chosen generator's weights: what an export names as its base. */
   get baseSha256(): string {
     if (this.userEntry !== null) return this.userEntry.sha256;
-    return this.entry?.files.find((f) => f.path.endsWith('.bin'))?.sha256 ?? '';
+    const id = this.entry?.id;
+    return this.entry?.files.find((f) => f.path === `${id}/weights.bin`)?.sha256 ?? '';
   }
 
   /** A short name of the chosen generator, for file names and messages. */
@@ -198,14 +215,23 @@ export class ModelLibrary {
     return this.bytesOf(entry);
   }
 
-  /** The MNIST test set's feature statistics (FID_mnist's reference), when the site ships them. */
-  referenceStats(): GaussianStatsValue | null {
-    const entry = this.index?.models.find((m) => m.id === 'mnist-classifier');
-    const file = entry?.files.find((f) => f.path.endsWith('test-stats.json'));
+  /**
+   * FID's reference of quality classifier `id` (the MNIST test set's or the held-out faces'
+   * feature statistics), when the site ships them and they were fetched with it.
+   *
+   * @throws Error when the file is there but malformed.
+   */
+  referenceStats(id: string): GaussianStatsValue | null {
+    const entry = this.index?.models.find((m) => m.id === id);
+    const file = entry?.files.find((f) => f.path === `${id}/test-stats.json`);
     const bytes = file && this.files.get(file.path);
     if (bytes === undefined) return null;
-    const json = JSON.parse(new TextDecoder().decode(bytes)) as { mean: number[]; cov: number[] };
-    return { mean: Float64Array.from(json.mean), cov: Float64Array.from(json.cov) };
+    return parseReferenceStats(JSON.parse(new TextDecoder().decode(bytes)) as unknown);
+  }
+
+  /** Whether the site lists a classifier `id`. */
+  hasClassifier(id: string): boolean {
+    return this.index?.models.some((m) => m.id === id && m.kind === 'classifier') ?? false;
   }
 
   private async userGeneratorBytes(user: UserGenerator): Promise<GeneratorBytes> {
@@ -226,15 +252,17 @@ export class ModelLibrary {
     entry: ModelEntry,
     onProgress: (p: DownloadProgress) => void,
   ): Promise<void> {
-    const files = await loadModelFiles(entry, onProgress, this.onWarning);
+    const files = await loadModelFiles(
+      { ...entry, files: appFiles(entry) },
+      onProgress,
+      this.onWarning,
+    );
     for (const [k, v] of files) this.files.set(k, v);
   }
 
   private bytesOf(entry: ModelEntry): GeneratorBytes {
-    const jsonFile = entry.files.find((f) => f.path.endsWith('model.json'));
-    const binFile = entry.files.find((f) => f.path.endsWith('.bin'));
-    const json = jsonFile && this.files.get(jsonFile.path);
-    const weights = binFile && this.files.get(binFile.path);
+    const json = this.files.get(`${entry.id}/model.json`);
+    const weights = this.files.get(`${entry.id}/weights.bin`);
     if (json === undefined || weights === undefined) {
       throw new Error(`${entry.id} lacks model.json or weights.bin in models/index.json.`);
     }

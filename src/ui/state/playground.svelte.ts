@@ -2,6 +2,7 @@ import type { BackendName, GeneratorSource } from '../../lib/engine/types';
 import { backendRequestFromSearch } from '../../lib/engine/backend-request';
 import { streamLatents } from '../../lib/core/seed-streams';
 import { tagsFromIndices } from '../../lib/core/recipe';
+import { withPaperSettings } from '../../lib/core/paper-settings';
 import { MorphoClient } from '../workers/morpho-client';
 import { getState, setState } from './storage';
 import { EngineHost } from './engine-host.svelte';
@@ -195,6 +196,11 @@ export class Playground {
       this.generatorLoaded = false;
       if (first === 'engine') await this.loadIntoEngine(id, source);
       if (first !== 'saved') await board.open(id, source.latentDim, seed, count);
+      if (recipe === null) {
+        // Table 4's settings of the model's data set (a person's own values are kept).
+        const data = this.library.shape.channels === 3 ? 'celeba' : 'mnist';
+        this.run.options = withPaperSettings(this.run.options, data);
+      }
       if (recipe !== null) board.setAll(tagsFromIndices(recipe.tags, count), false);
       this.inspector.clear();
       this.tags.fitChoice();

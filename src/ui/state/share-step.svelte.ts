@@ -43,6 +43,7 @@ export class ShareStep {
     app.judge.verdict = null;
     const f = recipe.feature;
     if (f?.kind === 'morpho') app.tags.feature = f.feature === 'thickness' ? 'thick' : 'left';
+    else if (f?.kind === 'attribute') app.tags.feature = f.attribute;
     else if (f?.kind === 'classifier' && app.classifiers.feature !== null) {
       app.tags.feature = 'classifier';
     } else app.tags.feature = 'tags';
@@ -96,6 +97,8 @@ export class ShareStep {
     if (preset !== null) {
       return { kind: 'morpho', feature: preset.feature, slantSide: preset.slantSide };
     }
+    const attribute = this.app.tags.attribute;
+    if (attribute !== null) return { kind: 'attribute', attribute };
     return this.app.tags.feature === 'classifier' ? { kind: 'classifier' } : null;
   }
 
@@ -116,6 +119,8 @@ export class ShareStep {
       if (original?.tfr != null) metrics.tfrOriginal = original.tfr;
       if (student?.isMnist != null) metrics.isMnist = student.isMnist.mean;
       if (student?.fidMnist != null) metrics.fidMnist = student.fidMnist;
+      if (student?.isFaces != null) metrics.isFaces = student.isFaces.mean;
+      if (student?.fidFaces != null) metrics.fidFaces = student.fidFaces;
       if (app.judge.judged !== null) metrics.evalCount = app.judge.judged.count;
       const board = app.tags.board;
       const bytes = await packUnlearnedZip(model, {
@@ -176,6 +181,8 @@ export class ShareStep {
     if (student?.tfr != null) expect.tfr = student.tfr;
     if (student?.isMnist != null) expect.isMnist = student.isMnist.mean;
     if (student?.fidMnist != null) expect.fidMnist = student.fidMnist;
+    if (student?.isFaces != null) expect.isFaces = student.isFaces.mean;
+    if (student?.fidFaces != null) expect.fidFaces = student.fidFaces;
     const target = app.inspector.target;
     if (target !== null) {
       expect.threshold = target.threshold;

@@ -3,6 +3,7 @@ import { morphoLabeler, type FeatureChoice } from '../workers/morpho-client';
 import { classifierLabeler, type FeatureLabeler } from '../../lib/eval/judge';
 import { isMnistShape } from '../../lib/models/image-shape';
 import type { Playground } from './playground.svelte';
+import { FACE_ATTRIBUTES, type FaceAttribute } from '../../lib/data/faces/attributes';
 
 /** Presets: the features of the paper's MNIST experiments, measured by Morpho-MNIST. */
 export const PRESETS: Readonly<Record<'thick' | 'left', FeatureChoice & { label: string }>> = {
@@ -10,8 +11,11 @@ export const PRESETS: Readonly<Record<'thick' | 'left', FeatureChoice & { label:
   left: { feature: 'slant', slantSide: 'left', label: 'left slant' },
 };
 
-/** What counts as the feature: a Morpho preset, the user's feature classifier, or only the tags. */
-export type FeatureKey = keyof typeof PRESETS | 'classifier' | 'tags';
+/**
+ * What counts as the feature: a Morpho preset, a face attribute (its shipped classifier
+ * `feature-<attribute>-a`), the user's feature classifier, or only the tags.
+ */
+export type FeatureKey = keyof typeof PRESETS | FaceAttribute | 'classifier' | 'tags';
 
 /** Step 3: the tagging grid, the feature being tagged, and "tag for me" (a simulated person). */
 export class TagStep {
@@ -22,12 +26,24 @@ export class TagStep {
 
   constructor(private readonly app: Playground) {}
 
-  /** The features this generator can be measured by: Morpho on 28×28 greyscale, a classifier. */
+  /**
+   * The features this generator can be measured by: Morpho on 28×28 greyscale; on colour
+   * images, each face attribute whose classifier the site ships; a person's own classifier.
+   */
   get choices(): { key: FeatureKey; label: string }[] {
     const out: { key: FeatureKey; label: string }[] = [];
-    if (isMnistShape(this.app.library.shape)) {
+    const shape = this.app.library.shape;
+    if (isMnistShape(shape)) {
       for (const [key, p] of Object.entries(PRESETS)) {
         out.push({ key: key as FeatureKey, label: `${p.label} (Morpho-MNIST)` });
+      }
+    }
+    if (shape.channels === 3) {
+      for (const attribute of FACE_ATTRIBUTES) {
+        const id = `feature-${attribute}-a`;
+        if (this.app.library.hasClassifier(id)) {
+          out.push({ key: attribute, label: `${attribute} (attribute classifier ${id})` });
+        }
       }
     }
     const name = this.app.classifiers.feature;
@@ -42,11 +58,24 @@ export class TagStep {
     return this.feature === 'thick' || this.feature === 'left' ? PRESETS[this.feature] : null;
   }
 
+  /** The face attribute chosen, or null. */
+  get attribute(): FaceAttribute | null {
+    return FACE_ATTRIBUTES.find((a) => a === this.feature) ?? null;
+  }
+
   /** The measure of the chosen feature for "tag for me" and the judge; null: none. */
   labeler(): FeatureLabeler | null {
     const preset = this.preset;
     if (preset !== null && isMnistShape(this.app.library.shape)) {
       return morphoLabeler(this.app.morpho, preset);
+    }
+    const attribute = this.attribute;
+    if (attribute !== null && this.app.classifiers.attribute === attribute) {
+      return classifierLabeler(
+        this.app.host.engine,
+        'featureA',
+        `feature-${attribute}-a (attribute classifier, logit > 0)`,
+      );
     }
     const name = this.app.classifiers.feature;
     if (this.feature === 'classifier' && name !== null) {
