@@ -42,6 +42,18 @@ describe('the model a first visit opens', () => {
     expect(defaultGenerator({ version: 1, models: [] })).toBeNull();
   });
 
+  it('prefers a digit generator to a smaller face one', () => {
+    const index: ModelIndex = {
+      version: 1,
+      models: [
+        generator('vae-faces', { 'model.json': 10, 'weights.bin': 100 }),
+        generator('vae-mnist', { 'model.json': 10, 'weights.bin': 500 }),
+      ],
+    };
+    expect(defaultGenerator(index)).toBe('vae-mnist');
+    expect(defaultGenerator({ version: 1, models: [index.models[0]] })).toBe('vae-faces');
+  });
+
   it('is the VAE among the shipped models (1.9 MB of weights against the DCGAN’s 3.1 MB)', () => {
     const index = JSON.parse(readFileSync('models/index.json', 'utf8')) as ModelIndex;
     expect(defaultGenerator(index)).toBe('vae-mnist');

@@ -14,9 +14,15 @@ function appBytes(entry: ModelEntry): number {
   return entry.files.filter((f) => appNeeds(f.path)).reduce((total, f) => total + f.size, 0);
 }
 
-/** The shipped generator a first visit opens with: the smallest download; null when none. */
+/**
+ * The shipped generator a first visit opens with: the smallest download among the MNIST ones
+ * (ids ending in `-mnist`: digits draw and judge fastest, and the face models also need their
+ * classifiers), or among all generators when there is no MNIST one; null when none.
+ */
 export function defaultGenerator(index: ModelIndex): string | null {
-  const generators = index.models.filter((m) => m.kind === 'generator');
+  const all = index.models.filter((m) => m.kind === 'generator');
+  const digits = all.filter((m) => m.id.endsWith('-mnist'));
+  const generators = digits.length > 0 ? digits : all;
   if (generators.length === 0) return null;
   return generators.reduce((best, m) => (appBytes(m) < appBytes(best) ? m : best)).id;
 }
