@@ -199,8 +199,9 @@ describe('WorkerPool', { timeout: 180_000 }, () => {
       average.dispose();
     }
     // Adam takes steps of about lr · sign(g): where a gradient is near 0 its float noise can
-    // decide the sign, so single weights may differ by up to a step; on the whole the two runs
-    // must be the same run (the gradients themselves agree to 1e-5, tests above).
+    // decide the sign, so a single weight may differ by up to 2·lr per step (3 steps, lr 2e-4);
+    // on the whole the two runs must be the same run (the gradients themselves agree to 1e-5,
+    // tests above).
     let gap = 0;
     let gapSum = 0;
     let movedSum = 0;
@@ -216,7 +217,7 @@ describe('WorkerPool', { timeout: 180_000 }, () => {
     );
     expect(movedSum / count).toBeGreaterThan(1e-5);
     expect(gapSum).toBeLessThan(1e-3 * movedSum);
-    expect(gap).toBeLessThan(2e-4);
+    expect(gap).toBeLessThan(3 * 2 * 2e-4);
     for (const m of [a.generator, a.discriminator, b.generator, b.discriminator]) m.dispose();
   });
 
