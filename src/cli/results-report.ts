@@ -183,7 +183,9 @@ export function renderResults(res: ExperimentResults, sheets?: ReadonlySet<strin
       ]),
     ),
     '',
-    `TFR falls as α rises (Table 7): ${check(alphaFalls && alphaRows.length > 1)}`,
+    res.alpha.length > 0
+      ? `TFR falls as α rises (Table 7): ${check(alphaFalls && alphaRows.length > 1)}`
+      : 'TFR falls as α rises (Table 7): not run on these models yet.',
     '',
   );
 
