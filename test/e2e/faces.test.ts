@@ -49,7 +49,8 @@ describe.skipIf(!hasChromium)('faces, end to end: proggan-faces with bangs', () 
       .getByTestId('feature')
       .locator('option')
       .evaluateAll((els) => els.map((el) => (el as HTMLOptionElement).value));
-    expect(choices).toEqual(['bangs', 'tags']);
+    // The four attributes whose classifiers the site ships, and the person's own tags.
+    expect(choices).toEqual(['bangs', 'beard', 'hat', 'glasses', 'tags']);
     expect(await page.getByTestId('feature').inputValue()).toBe('bangs');
     const thumb = page.locator('[data-testid="tag-grid"] canvas').first();
     expect(await thumb.evaluate((el) => (el as HTMLElement).style.maxWidth)).toBe('96px');

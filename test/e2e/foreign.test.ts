@@ -172,7 +172,7 @@ describe.skipIf(!hasChromium)("a person's own generators, end to end", () => {
     console.log(`grey28: the target flags ${flagged} of 40 fresh samples`);
     expect(flagged).toMatch(/^\d+\.\d %$/);
     const original = page.getByTestId('count-cell-original');
-    expect(await original.count()).toBe(40);
+    await expect.poll(() => original.count(), { timeout: 30_000 }).toBe(40);
     for (const i of [0, 3, 5, 8, 13]) await original.nth(i).click();
     await page.getByTestId('count-cell-student').nth(2).click();
     expect(await page.getByTestId('count-original').textContent()).toBe('12.5 %');

@@ -44,9 +44,11 @@ export class ClassifierSet {
   async loadShipped(): Promise<void> {
     this.feature = null;
     const shape = this.app.library.shape;
+    // The faces classifier knows only the avatar faces: it judges the site's face generators,
+    // not a person's own colour generator.
     const network: QualityNetwork | null = isMnistShape(shape)
       ? 'mnist'
-      : shape.channels === 3
+      : shape.channels === 3 && this.app.library.entry !== null
         ? 'faces'
         : null;
     this.quality =

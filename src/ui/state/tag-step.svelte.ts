@@ -27,8 +27,10 @@ export class TagStep {
   constructor(private readonly app: Playground) {}
 
   /**
-   * The features this generator can be measured by: Morpho on 28×28 greyscale; on colour
-   * images, each face attribute whose classifier the site ships; a person's own classifier.
+   * The features this generator can be measured by: Morpho on 28×28 greyscale; for the
+   * site's own face generators, each face attribute whose classifier the site ships (they know
+   * only the avatar faces, so a person's own colour generator is not offered them); a person's
+   * own classifier.
    */
   get choices(): { key: FeatureKey; label: string }[] {
     const out: { key: FeatureKey; label: string }[] = [];
@@ -38,7 +40,7 @@ export class TagStep {
         out.push({ key: key as FeatureKey, label: `${p.label} (Morpho-MNIST)` });
       }
     }
-    if (shape.channels === 3) {
+    if (shape.channels === 3 && this.app.library.entry !== null) {
       for (const attribute of FACE_ATTRIBUTES) {
         const id = `feature-${attribute}-a`;
         if (this.app.library.hasClassifier(id)) {
