@@ -14,8 +14,6 @@ import type { FeatureRef } from '../lib/core/recipe';
 import { FACE_ATTRIBUTES, type FaceAttribute } from '../lib/data/faces/attributes';
 import { classifierLabeler } from '../lib/eval/judge';
 import type { LocalEngine } from '../lib/engine/local-engine';
-import type { UnlearnProgress } from '../lib/train/unlearn/session';
-import type { GradientSourceFactory } from '../lib/train/data-parallel';
 import { FACE_CLASSIFIER_ID, loadFacesQuality } from './faces/train-faces';
 import {
   protocolNumbers,
@@ -23,6 +21,7 @@ import {
   rowRecipe,
   runProtocol,
   type ProtocolNumbers,
+  type RowHooks,
   type RowRun,
 } from './unlearn-row';
 
@@ -143,11 +142,7 @@ async function loadShipped(
  */
 export async function runFaceRow(
   cfg: FaceRowConfig,
-  hooks: {
-    log?: (line: string) => void;
-    onProgress?: (p: UnlearnProgress) => void;
-    parallel?: GradientSourceFactory;
-  } = {},
+  hooks: RowHooks = {},
 ): Promise<RowRun<FaceRowResult>> {
   const started = performance.now();
   const modelsDir = cfg.modelsDir ?? 'models';

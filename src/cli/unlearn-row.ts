@@ -297,6 +297,14 @@ export interface ProtocolOutcome {
   measures: ProtocolMeasures;
 }
 
+/** What a row's caller hears and lends: progress lines, training progress, worker threads. */
+export interface RowHooks {
+  log?: (line: string) => void;
+  onProgress?: (p: UnlearnProgress) => void;
+  /** Splits each step over worker threads (parallel/pool.ts); else this thread trains. */
+  parallel?: GradientSourceFactory;
+}
+
 /**
  * The protocol of every row: load f, tag N latents of the tag-grid stream with the simulated
  * person (or take a recipe's tags), find z_e and t, unlearn, then judge f and g_θ on the
@@ -304,11 +312,7 @@ export interface ProtocolOutcome {
  */
 export async function runProtocol(
   run: ProtocolRun,
-  hooks: {
-    log?: (line: string) => void;
-    onProgress?: (p: UnlearnProgress) => void;
-    parallel?: GradientSourceFactory;
-  } = {},
+  hooks: RowHooks = {},
 ): Promise<ProtocolOutcome> {
   const log = hooks.log ?? (() => undefined);
   const modelsDir = run.modelsDir ?? 'models';
@@ -425,12 +429,7 @@ export function protocolNumbers(outcome: ProtocolOutcome, started: number): Prot
  */
 export async function runRow(
   cfg: RowConfig,
-  hooks: {
-    log?: (line: string) => void;
-    onProgress?: (p: UnlearnProgress) => void;
-    /** Splits each step over worker threads (parallel/pool.ts); else this thread trains. */
-    parallel?: GradientSourceFactory;
-  } = {},
+  hooks: RowHooks = {},
   evalContext?: EvalContext,
 ): Promise<RowRun> {
   const started = performance.now();
