@@ -3,6 +3,11 @@
  * N worker threads (one per core), for the DCGAN step (batch 64), the VAE step (batch 128) and
  * the unlearning step of the shipped generators (Eq. 5 with MS-SSIM, batch 64), in one run on
  * wasm. Goal: N workers at least 1.8× one on 2 cores.
+ *
+ * Beside it, the machine's own ceiling: N independent copies of a DCGAN step on half the batch,
+ * started at once on N threads with nothing shared, against one copy alone. When all cores are
+ * busy each runs slower (shared caches, memory bandwidth, the host's scheduling), and no split of
+ * a batch can gain more than those copies do.
  */
 import { availableParallelism, loadavg } from 'node:os';
 import { join } from 'node:path';
@@ -30,6 +35,8 @@ import { loadMnist } from '../mnist';
 import { loadModelFromDir } from '../model-files';
 import { modelEntry } from '../unlearn-row';
 import { WorkerPool } from '../parallel/pool';
+import { startTsWorker } from '../ts-worker';
+import type { CeilingRequest } from './ceiling-worker';
 
 export const title = 'Data-parallel training: steps/s on 1 and N worker threads (wasm)';
 
@@ -120,6 +127,51 @@ async function unlearnRates(
   return [rates[0], rates[1]];
 }
 
+type CeilingReply =
+  { type: 'warm' } | { type: 'done'; ms: number } | { type: 'failed'; message: string };
+
+/** Milliseconds per step of `copies` independent DCGAN steps (batch `batch`) run at once. */
+async function independentCopies(copies: number, batch: number): Promise<number[]> {
+  const threads = Array.from({ length: copies }, () =>
+    startTsWorker(new URL('./ceiling-worker.ts', import.meta.url)),
+  );
+  try {
+    let warm = 0;
+    const done = threads.map(
+      (thread) =>
+        new Promise<number>((resolve, reject) => {
+          thread.on('error', reject);
+          thread.on('message', (reply: CeilingReply) => {
+            if (reply.type === 'failed') reject(new Error(reply.message));
+            else if (reply.type === 'done') resolve(reply.ms);
+            else if (++warm === copies) for (const t of threads) t.postMessage('go');
+          });
+        }),
+    );
+    const request: CeilingRequest = { batch, warmup: WARMUP, timed: 10 };
+    for (const thread of threads) thread.postMessage(request);
+    return await Promise.all(done);
+  } finally {
+    await Promise.all(threads.map((t) => t.terminate()));
+  }
+}
+
+/**
+ * The most `workers` threads can gain on this machine: `workers` × (one copy's speed when all run
+ * at once) / (its speed alone), for the DCGAN step on half of batch 64.
+ */
+async function machineCeiling(workers: number): Promise<number> {
+  const batch = Math.ceil(64 / workers);
+  const [alone] = await independentCopies(1, batch);
+  const together = await independentCopies(workers, batch);
+  const mean = together.reduce((a, b) => a + b, 0) / together.length;
+  console.log(
+    `ceiling: DCGAN step on batch ${batch}: ${alone.toFixed(0)} ms alone, ` +
+      `${together.map((ms) => ms.toFixed(0)).join(' and ')} ms with ${workers} copies at once`,
+  );
+  return (workers * alone) / mean;
+}
+
 export async function bench(): Promise<void> {
   const workers = availableParallelism();
   const load = (): string =>
@@ -194,6 +246,12 @@ export async function bench(): Promise<void> {
   for (const [name, [one, many]] of results) {
     console.log(
       `| ${name} | ${one.toFixed(2)} | ${many.toFixed(2)} | ${(many / one).toFixed(2)}× |`,
+    );
+  }
+  if (workers > 1) {
+    const ceiling = await machineCeiling(workers);
+    console.log(
+      `| machine ceiling: ${workers} independent copies at once vs one alone | | | ${ceiling.toFixed(2)}× |`,
     );
   }
   console.log(`load average after: ${load()}`);
