@@ -16,46 +16,59 @@ interface EqualizedArgs {
   name?: string;
 }
 
-/** A 'same'-padded, stride-1 convolution with an equalised learning rate. */
-export class EqualizedConv2D extends tf.layers.Layer {
-  static readonly className = 'EqualizedConv2D';
-  readonly filters: number;
-  readonly kernelSize: number;
+function firstShape(inputShape: tf.Shape | tf.Shape[]): tf.Shape {
+  return (Array.isArray(inputShape[0]) ? inputShape[0] : inputShape) as tf.Shape;
+}
+
+/**
+ * What the equalised layers share: an N(0, 1) kernel whose last axis is the layer's outputs, an
+ * optional zero bias, the scale c from the kernel's fan-in (every axis but the last), and the
+ * folded kernel for export. Subclasses say the kernel's shape and the operation.
+ */
+abstract class EqualizedLayer<K extends tf.Tensor> extends tf.layers.Layer {
   readonly gain: number;
   readonly seed: number | undefined;
   readonly useBias: boolean;
   private kernel: tf.LayerVariable | null = null;
   private bias: tf.LayerVariable | null = null;
 
-  constructor(args: EqualizedArgs & { filters: number; kernelSize: number }) {
+  protected constructor(
+    args: EqualizedArgs,
+    /** Channels or units out: the kernel's last axis. */
+    protected readonly outputs: number,
+  ) {
     super({ name: args.name });
-    this.filters = args.filters;
-    this.kernelSize = args.kernelSize;
     this.gain = args.gain ?? Math.SQRT2;
     this.seed = args.seed;
     this.useBias = args.useBias ?? true;
   }
 
+  /** The kernel's shape for `inputs` channels or features in. */
+  protected abstract kernelShape(inputs: number): number[];
+
+  /** The layer's operation with the scaled kernel `w` (before the bias). */
+  protected abstract operate(x: tf.Tensor, w: K): tf.Tensor;
+
   override build(inputShape: tf.Shape | tf.Shape[]): void {
-    const shape = (Array.isArray(inputShape[0]) ? inputShape[0] : inputShape) as tf.Shape;
-    const channels = shape[shape.length - 1] ?? 0;
-    const k = this.kernelSize;
+    const shape = firstShape(inputShape);
     this.kernel = this.addWeight(
       'kernel',
-      [k, k, channels, this.filters],
+      this.kernelShape(shape[shape.length - 1] ?? 0),
       'float32',
       tf.initializers.randomNormal({ mean: 0, stddev: 1, seed: this.seed }),
     );
     if (this.useBias) {
-      this.bias = this.addWeight('bias', [this.filters], 'float32', tf.initializers.zeros());
+      this.bias = this.addWeight('bias', [this.outputs], 'float32', tf.initializers.zeros());
     }
     this.built = true;
   }
 
-  /** c = gain / √(k·k·channels in). */
+  /** c = gain / √fan_in, fan_in the product of every kernel axis but the last. */
   get scale(): number {
-    const [k, , cin] = this.kernelVariable().shape as number[];
-    return this.gain / Math.sqrt(k * k * cin);
+    const fanIn = this.kernelVariable()
+      .shape.slice(0, -1)
+      .reduce<number>((a, b) => a * (b ?? 0), 1);
+    return this.gain / Math.sqrt(fanIn);
   }
 
   private kernelVariable(): tf.LayerVariable {
@@ -63,9 +76,9 @@ export class EqualizedConv2D extends tf.layers.Layer {
     return this.kernel;
   }
 
-  /** The kernel a stock Conv2D needs to compute the same: kernel · c. Owned by the caller. */
-  foldedKernel(): tf.Tensor4D {
-    return tf.tidy(() => this.kernelVariable().read().mul(this.scale) as tf.Tensor4D);
+  /** The kernel a stock layer needs to compute the same: kernel · c. Owned by the caller. */
+  foldedKernel(): K {
+    return tf.tidy(() => this.kernelVariable().read().mul(this.scale) as K);
   }
 
   /** The bias, borrowed (null without one). */
@@ -74,15 +87,13 @@ export class EqualizedConv2D extends tf.layers.Layer {
   }
 
   override computeOutputShape(inputShape: tf.Shape | tf.Shape[]): tf.Shape {
-    const shape = (Array.isArray(inputShape[0]) ? inputShape[0] : inputShape) as tf.Shape;
-    return [...shape.slice(0, -1), this.filters];
+    return [...firstShape(inputShape).slice(0, -1), this.outputs];
   }
 
   override call(inputs: tf.Tensor | tf.Tensor[]): tf.Tensor {
     return tf.tidy(() => {
-      const x = (Array.isArray(inputs) ? inputs[0] : inputs) as tf.Tensor4D;
-      const w = this.kernelVariable().read().mul(this.scale) as tf.Tensor4D;
-      const y = tf.conv2d(x, w, 1, 'same');
+      const x = Array.isArray(inputs) ? inputs[0] : inputs;
+      const y = this.operate(x, this.kernelVariable().read().mul(this.scale) as K);
       return this.bias === null ? y : y.add(this.bias.read());
     });
   }
@@ -90,8 +101,6 @@ export class EqualizedConv2D extends tf.layers.Layer {
   override getConfig(): tf.serialization.ConfigDict {
     return {
       ...super.getConfig(),
-      filters: this.filters,
-      kernelSize: this.kernelSize,
       gain: this.gain,
       seed: this.seed ?? null,
       useBias: this.useBias,
@@ -99,80 +108,51 @@ export class EqualizedConv2D extends tf.layers.Layer {
   }
 }
 
-/** A dense layer with an equalised learning rate. */
-export class EqualizedDense extends tf.layers.Layer {
-  static readonly className = 'EqualizedDense';
-  readonly units: number;
-  readonly gain: number;
-  readonly seed: number | undefined;
-  readonly useBias: boolean;
-  private kernel: tf.LayerVariable | null = null;
-  private bias: tf.LayerVariable | null = null;
+/** A 'same'-padded, stride-1 convolution with an equalised learning rate. */
+export class EqualizedConv2D extends EqualizedLayer<tf.Tensor4D> {
+  static readonly className = 'EqualizedConv2D';
+  readonly filters: number;
+  readonly kernelSize: number;
 
-  constructor(args: EqualizedArgs & { units: number }) {
-    super({ name: args.name });
-    this.units = args.units;
-    this.gain = args.gain ?? Math.SQRT2;
-    this.seed = args.seed;
-    this.useBias = args.useBias ?? true;
+  constructor(args: EqualizedArgs & { filters: number; kernelSize: number }) {
+    super(args, args.filters);
+    this.filters = args.filters;
+    this.kernelSize = args.kernelSize;
   }
 
-  override build(inputShape: tf.Shape | tf.Shape[]): void {
-    const shape = (Array.isArray(inputShape[0]) ? inputShape[0] : inputShape) as tf.Shape;
-    const inputs = shape[shape.length - 1] ?? 0;
-    this.kernel = this.addWeight(
-      'kernel',
-      [inputs, this.units],
-      'float32',
-      tf.initializers.randomNormal({ mean: 0, stddev: 1, seed: this.seed }),
-    );
-    if (this.useBias) {
-      this.bias = this.addWeight('bias', [this.units], 'float32', tf.initializers.zeros());
-    }
-    this.built = true;
+  protected kernelShape(channels: number): number[] {
+    return [this.kernelSize, this.kernelSize, channels, this.filters];
   }
 
-  /** c = gain / √(inputs). */
-  get scale(): number {
-    return this.gain / Math.sqrt((this.kernelVariable().shape as number[])[0]);
-  }
-
-  private kernelVariable(): tf.LayerVariable {
-    if (this.kernel === null) throw new Error(`${this.name} is not built yet`);
-    return this.kernel;
-  }
-
-  /** The kernel a stock Dense needs to compute the same: kernel · c. Owned by the caller. */
-  foldedKernel(): tf.Tensor2D {
-    return tf.tidy(() => this.kernelVariable().read().mul(this.scale) as tf.Tensor2D);
-  }
-
-  /** The bias, borrowed (null without one). */
-  biasValue(): tf.Tensor | null {
-    return this.bias?.read() ?? null;
-  }
-
-  override computeOutputShape(inputShape: tf.Shape | tf.Shape[]): tf.Shape {
-    const shape = (Array.isArray(inputShape[0]) ? inputShape[0] : inputShape) as tf.Shape;
-    return [...shape.slice(0, -1), this.units];
-  }
-
-  override call(inputs: tf.Tensor | tf.Tensor[]): tf.Tensor {
-    return tf.tidy(() => {
-      const x = (Array.isArray(inputs) ? inputs[0] : inputs) as tf.Tensor2D;
-      const y = tf.matMul(x, this.kernelVariable().read().mul(this.scale) as tf.Tensor2D);
-      return this.bias === null ? y : y.add(this.bias.read());
-    });
+  protected operate(x: tf.Tensor, w: tf.Tensor4D): tf.Tensor {
+    return tf.conv2d(x as tf.Tensor4D, w, 1, 'same');
   }
 
   override getConfig(): tf.serialization.ConfigDict {
-    return {
-      ...super.getConfig(),
-      units: this.units,
-      gain: this.gain,
-      seed: this.seed ?? null,
-      useBias: this.useBias,
-    };
+    return { ...super.getConfig(), filters: this.filters, kernelSize: this.kernelSize };
+  }
+}
+
+/** A dense layer with an equalised learning rate. */
+export class EqualizedDense extends EqualizedLayer<tf.Tensor2D> {
+  static readonly className = 'EqualizedDense';
+  readonly units: number;
+
+  constructor(args: EqualizedArgs & { units: number }) {
+    super(args, args.units);
+    this.units = args.units;
+  }
+
+  protected kernelShape(inputs: number): number[] {
+    return [inputs, this.units];
+  }
+
+  protected operate(x: tf.Tensor, w: tf.Tensor2D): tf.Tensor {
+    return tf.matMul(x as tf.Tensor2D, w);
+  }
+
+  override getConfig(): tf.serialization.ConfigDict {
+    return { ...super.getConfig(), units: this.units };
   }
 }
 
