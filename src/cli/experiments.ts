@@ -1,11 +1,15 @@
 /**
- * `npm run experiments [-- --only main,oracle,ablation,alpha,options,attack] [--samples N]
- *   [--oracle-epochs E] [--oracle-dcgan-epochs E] [--models vae-mnist,dcgan-mnist] [--workers N] [--fresh | --report-only]`
+ * `npm run experiments [-- --only main,oracle,ablation,alpha,front,quality,attack] [--samples N]
+ *   [--oracle-epochs E] [--oracle-dcgan-epochs E] [--face-epochs E]
+ *   [--models vae-mnist,dcgan-mnist,proggan-faces,vae-faces] [--workers N]
+ *   [--cache DIR] [--docs DIR] [--fresh | --report-only]`
  *
- * Reproduces the paper's MNIST tables headless and writes docs/results.md (with the paper's
- * numbers beside ours), docs/results.json and the before/after grids in docs/results/.
+ * Reproduces the paper's MNIST tables (and, with face models in --models, its face tables:
+ * face-experiments.ts) headless and writes docs/results.md (with the paper's numbers beside
+ * ours), docs/results.json and the before/after grids in docs/results/.
  * Each run's result is cached in .cache/experiments/, so an interrupted run resumes where it
- * stopped; --fresh ignores the cache; --report-only runs nothing and reports what is cached.
+ * stopped; --fresh ignores the cache; --report-only runs nothing and reports what is cached
+ * (of every model, unless --models says which).
  */
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -20,6 +24,17 @@ import { workerCount, workerPool } from './parallel/pool';
 import { loadModelFromDir } from './model-files';
 import { writeGreyPng } from './png';
 import { formatDuration } from './progress-bar';
+import { ExperimentCache, runHooks } from './experiment-cache';
+import { runFaceExperiments } from './face-experiments';
+import {
+  ABLATION_VARIANTS,
+  hasFaceResults,
+  mergeFaceResults,
+  parseFaceEpochs,
+  TABLE7_ALPHAS,
+} from './face-experiment-plan';
+import { PAPER_SETTINGS } from '../lib/core/paper-settings';
+import { FACE_GENERATOR_IDS, isFaceGenerator } from './unlearn-face-row';
 import { oracle, type OracleResult } from './oracle';
 import {
   featureLabels,
@@ -34,17 +49,14 @@ import {
   type RowResult,
 } from './unlearn-row';
 import {
+  emptyResults,
   frontPoints,
   renderResults,
   type AttackRow,
   type ExperimentResults,
 } from './results-report';
 import { frontSvg } from './front-svg';
-import {
-  UNLEARN_PRESETS,
-  type UnlearnOptions,
-  type UnlearnOptionsInput,
-} from '../lib/core/options';
+import { UNLEARN_PRESETS, type UnlearnOptionsInput } from '../lib/core/options';
 
 const GROUPS = ['main', 'oracle', 'ablation', 'alpha', 'front', 'quality', 'attack'] as const;
 type Group = (typeof GROUPS)[number];
@@ -61,16 +73,20 @@ const { values } = parseArgs({
     backend: { type: 'string' },
     workers: { type: 'string' },
     models: { type: 'string' },
+    'face-epochs': { type: 'string' },
+    cache: { type: 'string' },
+    docs: { type: 'string' },
   },
 });
+function fail(message: string): never {
+  console.error(message);
+  process.exit(2);
+}
 const only = new Set<Group>(
   values.only === undefined ? GROUPS : (values.only.split(',') as Group[]),
 );
 for (const g of only) {
-  if (!GROUPS.includes(g)) {
-    console.error(`Unknown group "${g}"; use any of ${GROUPS.join(', ')}.`);
-    process.exit(2);
-  }
+  if (!GROUPS.includes(g)) fail(`Unknown group "${g}"; use any of ${GROUPS.join(', ')}.`);
 }
 const evalSamples = Number(values.samples ?? 10_000);
 /** The paper fine-tunes the oracle for 50 epochs; so does the VAE's here. */
@@ -80,10 +96,37 @@ const oracleDcganEpochs = Number(values['oracle-dcgan-epochs'] ?? 2);
 const oracleEpochsOf = (m: GeneratorId): number =>
   m === 'dcgan-mnist' ? oracleDcganEpochs : oracleEpochs;
 const seed = Number(values.seed ?? 0);
-const CACHE = join('.cache', 'experiments');
-const DOCS = 'docs';
-mkdirSync(CACHE, { recursive: true });
+const MNIST_IDS: readonly GeneratorId[] = ['vae-mnist', 'dcgan-mnist'];
+const reportOnly = values['report-only'] === true;
+/** --report-only reports every model's cached runs unless --models says which. */
+const MODELS = new Set(
+  (
+    values.models ??
+    (reportOnly ? [...MNIST_IDS, ...FACE_GENERATOR_IDS].join(',') : MNIST_IDS.join(','))
+  ).split(','),
+);
+for (const m of MODELS) {
+  if (!isFaceGenerator(m) && !(MNIST_IDS as readonly string[]).includes(m)) {
+    fail(`Unknown model "${m}"; use any of ${[...MNIST_IDS, ...FACE_GENERATOR_IDS].join(', ')}.`);
+  }
+}
+const faceModels = new Set([...MODELS].filter(isFaceGenerator));
+const DOCS = values.docs ?? 'docs';
 mkdirSync(join(DOCS, 'results'), { recursive: true });
+const previous = existsSync(join(DOCS, 'results.json'))
+  ? (JSON.parse(readFileSync(join(DOCS, 'results.json'), 'utf8')) as ExperimentResults)
+  : null;
+/** --report-only without --face-epochs / --samples reports the face runs of the last report. */
+const lastFaces = reportOnly ? previous?.faces : undefined;
+const faceEpochs = (() => {
+  try {
+    return parseFaceEpochs(values['face-epochs'] ?? lastFaces?.epochs.toString());
+  } catch (e) {
+    fail((e as Error).message);
+  }
+})();
+const faceSamples =
+  values.samples === undefined ? (lastFaces?.evalSamples ?? evalSamples) : evalSamples;
 
 const backendName = values.backend === 'cpu' ? 'cpu' : 'wasm';
 const backend = await initNodeBackend(backendName);
@@ -93,38 +136,14 @@ const parallel = workers > 1 ? workerPool({ workers, backend: backendName }) : u
 const log = (line: string): void => void process.stderr.write(`${line}\n`);
 const started = performance.now();
 const ctx: EvalContext = await loadEvalContext();
-
-/** A run that --report-only found no cached result for. */
-class NotCached extends Error {}
-
-/** Runs `fn` once per key; later calls read the cached JSON. */
-async function cached<T>(key: string, fn: () => Promise<T>): Promise<T> {
-  const path = join(CACHE, `${key}.json`);
-  if (values.fresh !== true && existsSync(path)) {
-    log(`[${key}] cached`);
-    return JSON.parse(readFileSync(path, 'utf8')) as T;
-  }
-  if (values['report-only'] === true) throw new NotCached(key);
-  log(`[${key}] running…`);
-  const t0 = performance.now();
-  const value = await fn();
-  log(`[${key}] done in ${formatDuration((performance.now() - t0) / 1000)}`);
-  writeFileSync(path, JSON.stringify(value, null, 2));
-  return value;
-}
-
-/** `run`'s result, or null when --report-only found it not cached. */
-async function optional<T>(run: Promise<T>): Promise<T | null> {
-  try {
-    return await run;
-  } catch (e) {
-    if (e instanceof NotCached) {
-      log(`[${e.message}] not run yet: left out of the report`);
-      return null;
-    }
-    throw e;
-  }
-}
+const cache = new ExperimentCache({
+  dir: values.cache ?? join('.cache', 'experiments'),
+  fresh: values.fresh === true,
+  reportOnly,
+  log,
+});
+const cached = <T>(key: string, fn: () => Promise<T>): Promise<T> => cache.cached(key, fn);
+const optional = <T>(run: Promise<T>): Promise<T | null> => cache.optional(run);
 
 /** One unlearning row; saves its student and before/after grid. */
 async function row(
@@ -138,28 +157,8 @@ async function row(
   return cached(key, async () => {
     const cfg = paperRowConfig(model, feature, { seed, ...overrides });
     cfg.evalSamples = evalSamples;
-    let last = 0;
-    const { result, engine, preview } = await runRow(
-      cfg,
-      {
-        log: (l) => log(`[${key}] ${l}`),
-        parallel,
-        onProgress: (p) => {
-          if (performance.now() - last < 15_000) return;
-          last = performance.now();
-          log(
-            `[${key}] step ${p.step}/${p.totalSteps} loss ${p.losses.total.toFixed(4)} ` +
-              `${p.stepsPerSecond.toFixed(1)} step/s`,
-          );
-        },
-      },
-      ctx,
-    );
-    const student = await engine.exportStudent();
-    const dir = join(CACHE, 'students', key);
-    mkdirSync(dir, { recursive: true });
-    writeFileSync(join(dir, 'model.json'), JSON.stringify(student.modelJson));
-    writeFileSync(join(dir, 'weights.bin'), new Uint8Array(student.weights));
+    const { result, engine, preview } = await runRow(cfg, runHooks(key, log, parallel), ctx);
+    cache.saveStudent(key, await engine.exportStudent());
     if (sheets !== undefined) {
       const count = preview.original.length / 784;
       const opts = { cols: 8 };
@@ -177,7 +176,6 @@ async function row(
   });
 }
 
-const MODELS = new Set((values.models ?? 'vae-mnist,dcgan-mnist').split(','));
 const ROWS = (
   [
     ['vae-mnist', 'thickness'],
@@ -190,20 +188,12 @@ const ROWS = (
 const FOCUS: [GeneratorId, Feature] = ['vae-mnist', 'thickness'];
 const key = (m: GeneratorId, f: Feature, suffix = ''): string => `${m}-${f}${suffix}`;
 
-const results: ExperimentResults = {
+const results: ExperimentResults = emptyResults({
   backend,
   seed,
   evalSamples,
   oracleEpochs: { vae: oracleEpochs, dcgan: oracleDcganEpochs },
-  main: [],
-  oracle: [],
-  ablation: [],
-  alpha: [],
-  front: [],
-  quality: [],
-  attack: [],
-  seconds: 0,
-};
+});
 
 for (const [m, f] of ROWS) {
   const r = only.has('main') ? await optional(row(key(m, f), m, f, {}, key(m, f))) : null;
@@ -221,18 +211,13 @@ for (const [m, f] of ROWS) {
 }
 const focusOn = MODELS.has(FOCUS[0]);
 if (only.has('ablation') && focusOn) {
-  const variants: [string, UnlearnOptions['terms']][] = [
-    ['no-recon', { recon: false, unlearn: true, percep: true }],
-    ['no-unlearn', { recon: true, unlearn: false, percep: true }],
-    ['no-percep', { recon: true, unlearn: true, percep: false }],
-  ];
-  for (const [name, terms] of variants) {
+  for (const [name, terms] of ABLATION_VARIANTS) {
     const r = await optional(row(key(...FOCUS, `-${name}`), ...FOCUS, { terms }));
     if (r !== null) results.ablation.push({ name, result: r });
   }
 }
 if (only.has('alpha') && focusOn) {
-  for (const alpha of [1, 2, 4, 5]) {
+  for (const alpha of TABLE7_ALPHAS.filter((a) => a !== PAPER_SETTINGS.mnist.alpha)) {
     const r = await optional(row(key(...FOCUS, `-alpha${alpha}`), ...FOCUS, { alpha }));
     if (r !== null) results.alpha.push({ alpha, result: r });
   }
@@ -279,7 +264,7 @@ async function attackRows(model: GeneratorId, feature: Feature): Promise<AttackR
   const attacker = await loadModelFromDir(join('models', `feature-${feature}-a`));
   const judge = await loadModelFromDir(join('models', `feature-${feature}-b`));
   const original = await loadModelFromDir(join('models', model));
-  const dir = join(CACHE, 'students', key(model, feature));
+  const dir = cache.studentDir(key(model, feature));
   const bytes = readFileSync(join(dir, 'weights.bin'));
   const unlearned = await modelFromBytes(
     JSON.parse(readFileSync(join(dir, 'model.json'), 'utf8')),
@@ -323,14 +308,35 @@ async function attackRows(model: GeneratorId, feature: Feature): Promise<AttackR
   return out;
 }
 
+const faces =
+  faceModels.size === 0
+    ? undefined
+    : await runFaceExperiments({
+        models: faceModels,
+        groups: only,
+        cache,
+        sheetsDir: join(DOCS, 'results'),
+        log,
+        parallel,
+        epochs: faceEpochs,
+        evalSamples: faceSamples,
+        seed,
+      });
+
 results.seconds = (performance.now() - started) / 1000;
-const previous = existsSync(join(DOCS, 'results.json'))
-  ? (JSON.parse(readFileSync(join(DOCS, 'results.json'), 'utf8')) as ExperimentResults)
-  : null;
-// A partial run (--only) keeps the other groups of the last full report.
-for (const g of GROUPS) {
-  if (!only.has(g) && previous !== null) (results[g] as unknown[]) = previous[g] as unknown[];
+// A partial run (--only, or --models without the MNIST pair) keeps the rest of the last report.
+const mnistRan = MNIST_IDS.some((m) => MODELS.has(m));
+if (!mnistRan && previous !== null) {
+  const { backend: b, seed: s, evalSamples: n, oracleEpochs: o } = previous;
+  Object.assign(results, { backend: b, seed: s, evalSamples: n, oracleEpochs: o });
 }
+for (const g of GROUPS) {
+  if ((!only.has(g) || !mnistRan) && previous !== null) {
+    (results[g] as unknown[]) = previous[g] as unknown[];
+  }
+}
+const mergedFaces = mergeFaceResults(faces, previous?.faces, { groups: only, models: faceModels });
+if (hasFaceResults(mergedFaces)) results.faces = mergedFaces;
 writeFileSync(join(DOCS, 'results.json'), JSON.stringify(results, null, 2));
 writeFileSync(
   join(DOCS, 'results.md'),
@@ -340,4 +346,4 @@ if (results.front.length > 0) {
   writeFileSync(join(DOCS, 'results', 'front.svg'), frontSvg(frontPoints(results)));
 }
 ctx.classifier.dispose();
-log(`Wrote docs/results.md in ${formatDuration(results.seconds)}.`);
+log(`Wrote ${join(DOCS, 'results.md')} in ${formatDuration(results.seconds)}.`);

@@ -3,6 +3,9 @@ import { plannedSteps } from '../lib/train/unlearn/session';
 import type { OracleResult } from './oracle';
 import type { Feature, GeneratorId, RowResult } from './unlearn-row';
 import type { FrontPoint } from './front-svg';
+import { check, f2, f3, pct, runCells, signedPct, table } from './report-format';
+import { hasFaceResults, type FaceExperimentResults } from './face-experiment-plan';
+import { renderFaceResults } from './face-results-report';
 
 export interface AttackRow {
   model: 'original' | 'unlearned';
@@ -31,23 +34,29 @@ export interface ExperimentResults {
   quality: RowResult[];
   attack: AttackRow[];
   seconds: number;
+  /** The face tables' runs; absent when no face run has been reported. */
+  faces?: FaceExperimentResults;
 }
 
-const pct = (x: number | undefined): string =>
-  x === undefined ? '–' : `${(100 * x).toFixed(2)} %`;
-const f2 = (x: number | undefined): string => (x === undefined ? '–' : x.toFixed(2));
-const f3 = (x: number | undefined): string => (x === undefined ? '–' : x.toFixed(3));
+/** Results with no run in them yet, for `npm run experiments` to fill. */
+export function emptyResults(
+  run: Pick<ExperimentResults, 'backend' | 'seed' | 'evalSamples' | 'oracleEpochs'>,
+): ExperimentResults {
+  return {
+    ...run,
+    main: [],
+    oracle: [],
+    ablation: [],
+    alpha: [],
+    front: [],
+    quality: [],
+    attack: [],
+    seconds: 0,
+  };
+}
+
 const rowName = (r: { model: string; feature: string }): string =>
   `${r.model === 'vae-mnist' ? 'VAE' : 'DCGAN'}, ${r.feature === 'slant' ? 'left slant' : 'thickness'}`;
-const check = (ok: boolean): string => (ok ? '✅' : '❌');
-
-function table(header: string[], rows: string[][]): string {
-  return [
-    `| ${header.join(' | ')} |`,
-    `|${header.map(() => '---').join('|')}|`,
-    ...rows.map((r) => `| ${r.join(' | ')} |`),
-  ].join('\n');
-}
 
 function steps(r: RowResult): number {
   return plannedSteps(r.config.options, r.config.poolSize);
@@ -307,13 +316,7 @@ export function renderResults(res: ExperimentResults, sheets?: ReadonlySet<strin
         ...res.quality.map((r) => [`${rowName(r)}, quality preset`, r]),
       ].map(([name, r]) => {
         const row = r as RowResult;
-        return [
-          name as string,
-          String(steps(row)),
-          row.trainSeconds.toFixed(0),
-          row.stepsPerSecond.toFixed(1),
-          row.seconds.toFixed(0),
-        ];
+        return [name as string, String(steps(row)), ...runCells(row, 1)];
       }),
     ),
     '',
@@ -322,6 +325,9 @@ export function renderResults(res: ExperimentResults, sheets?: ReadonlySet<strin
       '`npm run -s unlearn -- --model vae-mnist --feature thickness --json` (one row).',
     '',
   );
+  if (res.faces !== undefined && hasFaceResults(res.faces)) {
+    out.push(...renderFaceResults(res.faces, sheets));
+  }
   return out.join('\n');
 }
 
@@ -394,8 +400,6 @@ function frontSection(res: ExperimentResults): string[] {
     '',
   ];
 }
-
-const signedPct = (x: number): string => `${x >= 0 ? '+' : ''}${(100 * x).toFixed(1)} %`;
 
 function qualitySection(res: ExperimentResults): string[] {
   return [

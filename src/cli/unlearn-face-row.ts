@@ -123,7 +123,7 @@ export function attributeRef(cfg: Pick<FaceRowConfig, 'feature'>): FeatureRef {
 }
 
 /** Loads shipped classifier `id` into the engine as `role`. */
-async function loadShipped(
+export async function loadShipped(
   engine: LocalEngine,
   modelsDir: string,
   id: string,

@@ -1,0 +1,184 @@
+/**
+ * What `npm run experiments` runs on the face generators, and the arithmetic of its budget: the
+ * rows of the paper's face tables (1, 2, 5, 6, 7), their cache keys, and epochs against steps
+ * and minutes. No I/O and no TF.js here, so it is tested on its own.
+ */
+import { PAPER_SETTINGS } from '../lib/core/paper-settings';
+import type { UnlearnOptions } from '../lib/core/options';
+import { plannedSteps } from '../lib/train/unlearn/session';
+import type { FaceAttribute, FaceGeneratorId, FaceRowResult } from './unlearn-face-row';
+
+/** Table 1's face rows: CelebA's Bang and Beard on both generators, FFHQ's Hat and Glasses on the ProgGAN. */
+export const FACE_TABLE1_ROWS: readonly (readonly [FaceGeneratorId, FaceAttribute])[] = [
+  ['proggan-faces', 'bangs'],
+  ['proggan-faces', 'beard'],
+  ['proggan-faces', 'hat'],
+  ['proggan-faces', 'glasses'],
+  ['vae-faces', 'bangs'],
+  ['vae-faces', 'beard'],
+];
+
+/** The row of the paper's Tables 2, 6 and 7: ProgGAN, 'Bang'. */
+export const FACE_FOCUS: readonly [FaceGeneratorId, FaceAttribute] = ['proggan-faces', 'bangs'];
+
+/** Table 2's ε: the paper writes "maximum perturbation 0.1, i.e. ‖z̃ − z‖∞ ≤ 1", so both. */
+export const FACE_ATTACK_EPSILONS = [0.1, 1] as const;
+
+/** Table 6: each loss term of Eq. 5 switched off in turn (MNIST and faces alike). */
+export const ABLATION_VARIANTS: readonly (readonly [string, UnlearnOptions['terms']])[] = [
+  ['no-recon', { recon: false, unlearn: true, percep: true }],
+  ['no-unlearn', { recon: true, unlearn: false, percep: true }],
+  ['no-percep', { recon: true, unlearn: true, percep: false }],
+];
+
+/** Table 7's α; a row whose paper α is among them takes that value from its main row. */
+export const TABLE7_ALPHAS = [1, 2, 3, 4, 5] as const;
+
+/** The paper's unlearning epochs on CelebA and FFHQ (Table 4). */
+export const PAPER_FACE_EPOCHS = PAPER_SETTINGS.celeba.epochs;
+
+/**
+ * Default epochs of a face row here. Measured on this 2-core machine under the load of other
+ * training jobs (batch 64, two worker threads): the ProgGAN unlearns at about 0.36 step/s and its
+ * 10,000-sample evaluation (original, student, floor) takes about 10 min; 12 epochs (96 steps,
+ * about 4.5 min) keep a ProgGAN row under 15 min. The VAE runs at about 2.4 step/s. The paper's
+ * 500 epochs would take over three hours a ProgGAN row.
+ */
+export const DEFAULT_FACE_EPOCHS = 12;
+
+/** Latents tagged per face row (Table 4, CelebA) and the batch (ours; the paper gives none). */
+export const FACE_POOL_SIZE = 500;
+export const FACE_BATCH_SIZE = 64;
+
+/** The settings that change a face row's result besides its own options. */
+export interface FaceRunSettings {
+  epochs: number;
+  evalSamples: number;
+  seed: number;
+}
+
+/**
+ * The cache key of a face run: model, attribute, what the run varies (`suffix`, e.g. `-alpha2`),
+ * epochs and evaluation samples, and the seed when it is not 0 (as the MNIST keys leave it out).
+ */
+export function faceRunKey(
+  model: FaceGeneratorId,
+  feature: FaceAttribute,
+  settings: FaceRunSettings,
+  suffix = '',
+): string {
+  const seed = settings.seed === 0 ? '' : `-seed${settings.seed}`;
+  return `${model}-${feature}${suffix}-e${settings.epochs}-n${settings.evalSamples}${seed}`;
+}
+
+/** The tagged pool a face row trains on and its batch. */
+export interface FacePool {
+  poolSize: number;
+  batchSize: number;
+}
+const FACE_POOL: FacePool = { poolSize: FACE_POOL_SIZE, batchSize: FACE_BATCH_SIZE };
+
+/** Optimisation steps of a face row of `epochs` epochs over the tagged pool. */
+export function faceRowSteps(epochs: number, pool: FacePool = FACE_POOL): number {
+  return plannedSteps({ epochs, batchSize: pool.batchSize, steps: undefined }, pool.poolSize);
+}
+
+/** Minutes `epochs` epochs of training take at `stepsPerSecond`. */
+export function trainingMinutes(
+  epochs: number,
+  stepsPerSecond: number,
+  pool: FacePool = FACE_POOL,
+): number {
+  return faceRowSteps(epochs, pool) / stepsPerSecond / 60;
+}
+
+/** `--face-epochs`: a whole number of epochs ≥ 1; throws a plain message otherwise. */
+export function parseFaceEpochs(text: string | undefined): number {
+  if (text === undefined) return DEFAULT_FACE_EPOCHS;
+  const n = Number(text);
+  if (!Number.isInteger(n) || n < 1) {
+    throw new Error(`--face-epochs must be a whole number of epochs ≥ 1; got "${text}".`);
+  }
+  return n;
+}
+
+/** Table 2 on one face row: h_b's feature share before and after PGD, per generator and ε. */
+export interface FaceAttackRow {
+  generator: 'original' | 'unlearned';
+  epsilon: number;
+  steps: number;
+  stepSize: number;
+  samples: number;
+  /** Share h_b calls positive, before and after the attack. */
+  before: number;
+  after: number;
+}
+
+/** What the face groups of `npm run experiments` found. */
+export interface FaceExperimentResults {
+  /** Unlearning epochs of every face row (the paper: 500). */
+  epochs: number;
+  evalSamples: number;
+  main: FaceRowResult[];
+  ablation: { name: string; result: FaceRowResult }[];
+  alpha: { alpha: number; result: FaceRowResult }[];
+  attack: FaceAttackRow[];
+  /** Runs that stopped with an error (e.g. the tagger found no positives), and why. */
+  failed: { run: string; reason: string }[];
+}
+
+/** Whether `faces` holds any result worth a section of the report. */
+export function hasFaceResults(faces: FaceExperimentResults | undefined): boolean {
+  if (faces === undefined) return false;
+  const { main, ablation, alpha, attack, failed } = faces;
+  return main.length + ablation.length + alpha.length + attack.length + failed.length > 0;
+}
+
+/** Where a row stands in Table 1 (FACE_TABLE1_ROWS). */
+const table1Index = (r: FaceRowResult): number =>
+  FACE_TABLE1_ROWS.findIndex(([m, f]) => m === r.model && f === r.feature);
+
+/** The face generator a face run's entry belongs to. */
+function modelOf(entry: FaceRowResult | { result: FaceRowResult } | FaceAttackRow): string | null {
+  if ('result' in entry) return entry.result.model;
+  if ('model' in entry) return entry.model;
+  return null;
+}
+
+/**
+ * The face results to report after a run: `current`'s, plus the last report's (`previous`) for
+ * what this run did not do: groups it did not run and models it did not select (the attack's
+ * rows, which name no model, belong to the focus row's). Without `current` (no face model
+ * selected) the last report's stand; a previous report with other epochs or samples is dropped.
+ */
+export function mergeFaceResults(
+  current: FaceExperimentResults | undefined,
+  previous: FaceExperimentResults | undefined,
+  ran: { groups: ReadonlySet<string>; models: ReadonlySet<string> },
+): FaceExperimentResults | undefined {
+  if (current === undefined) return previous;
+  if (
+    previous === undefined ||
+    previous.epochs !== current.epochs ||
+    previous.evalSamples !== current.evalSamples
+  ) {
+    return current;
+  }
+  const keep = <T extends FaceRowResult | { result: FaceRowResult } | FaceAttackRow>(
+    group: 'main' | 'ablation' | 'alpha' | 'attack',
+    now: T[],
+    before: T[],
+  ): T[] => {
+    if (!ran.groups.has(group)) return before;
+    const kept = before.filter((e) => !ran.models.has(modelOf(e) ?? FACE_FOCUS[0]));
+    return [...now, ...kept];
+  };
+  return {
+    ...current,
+    main: keep('main', current.main, previous.main).sort((a, b) => table1Index(a) - table1Index(b)),
+    ablation: keep('ablation', current.ablation, previous.ablation),
+    alpha: keep('alpha', current.alpha, previous.alpha),
+    attack: keep('attack', current.attack, previous.attack),
+    failed: current.failed,
+  };
+}

@@ -1,0 +1,62 @@
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { ExperimentCache, NotCached } from '../../src/cli/experiment-cache';
+
+describe('ExperimentCache', () => {
+  const dirs: string[] = [];
+  const cacheIn = (opts: { fresh?: boolean; reportOnly?: boolean } = {}, dir?: string) => {
+    const d = dir ?? mkdtempSync(join(tmpdir(), 'experiment-cache-'));
+    if (dir === undefined) dirs.push(d);
+    const lines: string[] = [];
+    const cache = new ExperimentCache({
+      dir: d,
+      fresh: opts.fresh ?? false,
+      reportOnly: opts.reportOnly ?? false,
+      log: (l) => lines.push(l),
+    });
+    return { cache, dir: d, lines };
+  };
+  afterEach(() => {
+    for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
+  });
+
+  it('runs a key once and reads it back from its JSON file', async () => {
+    const { cache, dir } = cacheIn();
+    let runs = 0;
+    const work = async () => ({ n: ++runs });
+    expect(await cache.cached('row-a', work)).toEqual({ n: 1 });
+    expect(await cache.cached('row-a', work)).toEqual({ n: 1 });
+    expect(runs).toBe(1);
+    expect(JSON.parse(readFileSync(join(dir, 'row-a.json'), 'utf8'))).toEqual({ n: 1 });
+  });
+
+  it('with fresh, runs a cached key again, but only once per process', async () => {
+    const { dir } = cacheIn();
+    const first = cacheIn({}, dir).cache;
+    await first.cached('row-a', async () => 1);
+    const { cache } = cacheIn({ fresh: true }, dir);
+    let runs = 0;
+    await cache.cached('row-a', async () => ++runs);
+    await cache.cached('row-a', async () => ++runs);
+    expect(runs).toBe(1);
+  });
+
+  it('with reportOnly, runs nothing: a missing key is null through optional', async () => {
+    const { cache, lines } = cacheIn({ reportOnly: true });
+    let runs = 0;
+    await expect(cache.cached('row-b', async () => ++runs)).rejects.toBeInstanceOf(NotCached);
+    expect(await cache.optional(cache.cached('row-b', async () => ++runs))).toBeNull();
+    expect(runs).toBe(0);
+    expect(lines.join('\n')).toContain('[row-b] not run yet');
+  });
+
+  it('lets any other error through optional', async () => {
+    const { cache } = cacheIn();
+    const failing = cache.cached('row-c', async () => {
+      throw new Error('no positives');
+    });
+    await expect(cache.optional(failing)).rejects.toThrow('no positives');
+  });
+});

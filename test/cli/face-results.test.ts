@@ -1,0 +1,267 @@
+import { describe, expect, it } from 'vitest';
+import { resolveOptions } from '../../src/lib/core/options';
+import {
+  faceRowSteps,
+  faceRunKey,
+  hasFaceResults,
+  mergeFaceResults,
+  parseFaceEpochs,
+  trainingMinutes,
+  type FaceExperimentResults,
+} from '../../src/cli/face-experiment-plan';
+import { alphaTrend, renderFaceResults } from '../../src/cli/face-results-report';
+import { emptyResults, renderResults } from '../../src/cli/results-report';
+import type { FaceAttribute, FaceGeneratorId, FaceRowResult } from '../../src/cli/unlearn-face-row';
+
+/** A hand-made face row: TFRs and FIDs as given, the rest plausible. */
+function row(
+  model: FaceGeneratorId,
+  feature: FaceAttribute,
+  n: { orig: number; unl: number; fidO?: number; fidU?: number; auc?: number; alpha?: number },
+): FaceRowResult {
+  const options = resolveOptions({ alpha: n.alpha ?? 300, learningRate: 2e-4, epochs: 20 });
+  return {
+    model,
+    feature,
+    config: {
+      model,
+      feature,
+      poolSize: 500,
+      evalSamples: 1000,
+      options,
+      tagger: `feature-${feature}-a`,
+      attack: null,
+    },
+    seconds: 700,
+    trainSeconds: 400,
+    stepsPerSecond: 0.4,
+    backend: 'wasm',
+    rocAuc: n.auc ?? 0.9,
+    target: {
+      threshold: 0.1,
+      positives: 50,
+      negatives: 450,
+      norm: 1.2,
+      flaggedTagged: 0.5,
+      flaggedFresh: 0.48,
+      tagAuc: 0.95,
+    },
+    targetFeatureRatio: { original: n.orig, unlearned: n.unl, floor: n.unl / 2 },
+    isFaces: { original: 2.5, unlearned: 2.4 },
+    fidFaces: { original: n.fidO ?? 10, unlearned: n.fidU ?? 10.5 },
+    attack: null,
+    taggedBy: 'feature-bangs-a (logit > 0)',
+    measuredBy: 'feature-bangs-a (logit > 0)',
+    recipe: '#recipe',
+  };
+}
+
+const empty = (): FaceExperimentResults => ({
+  epochs: 20,
+  evalSamples: 1000,
+  main: [],
+  ablation: [],
+  alpha: [],
+  attack: [],
+  failed: [],
+});
+
+/** The Markdown table row whose first cell is `name`, as its cells. */
+function cells(md: string, name: string): string[] {
+  const line = md.split('\n').find((l) => l.startsWith(`| ${name} |`));
+  if (line === undefined) throw new Error(`no row "${name}" in:\n${md}`);
+  return line
+    .slice(2, -2)
+    .split(' | ')
+    .map((c) => c.trim());
+}
+
+describe('face experiment plan', () => {
+  it('keys a run by model, feature, variant, epochs, samples and a non-zero seed', () => {
+    const s = { epochs: 20, evalSamples: 10_000, seed: 0 };
+    expect(faceRunKey('proggan-faces', 'bangs', s)).toBe('proggan-faces-bangs-e20-n10000');
+    expect(faceRunKey('proggan-faces', 'bangs', s, '-alpha2')).toBe(
+      'proggan-faces-bangs-alpha2-e20-n10000',
+    );
+    expect(faceRunKey('vae-faces', 'beard', { ...s, seed: 3 })).toBe(
+      'vae-faces-beard-e20-n10000-seed3',
+    );
+    expect(faceRunKey('proggan-faces', 'bangs', { ...s, epochs: 21 })).not.toBe(
+      faceRunKey('proggan-faces', 'bangs', s),
+    );
+  });
+
+  it('counts steps as epochs × ⌈500 / 64⌉ and turns them into minutes', () => {
+    expect(faceRowSteps(1)).toBe(8);
+    expect(faceRowSteps(500)).toBe(4000);
+    expect(faceRowSteps(3, { poolSize: 100, batchSize: 32 })).toBe(12);
+    expect(trainingMinutes(500, 0.5)).toBeCloseTo(4000 / 0.5 / 60, 9);
+    expect(trainingMinutes(12, 0.4)).toBeCloseTo(4, 9);
+  });
+
+  it('reads --face-epochs as a whole number ≥ 1', () => {
+    expect(parseFaceEpochs('12')).toBe(12);
+    expect(parseFaceEpochs(undefined)).toBeGreaterThan(0);
+    expect(() => parseFaceEpochs('0')).toThrow(/whole number/);
+    expect(() => parseFaceEpochs('2.5')).toThrow(/whole number/);
+    expect(() => parseFaceEpochs('many')).toThrow(/many/);
+  });
+
+  it('keeps the last report for the groups and models a run left out', () => {
+    const before = {
+      ...empty(),
+      main: [row('vae-faces', 'bangs', { orig: 0.1, unl: 0.02 })],
+      alpha: [{ alpha: 1, result: row('proggan-faces', 'bangs', { orig: 0.1, unl: 0.05 }) }],
+    };
+    const now = { ...empty(), main: [row('proggan-faces', 'beard', { orig: 0.1, unl: 0.01 })] };
+    const merged = mergeFaceResults(now, before, {
+      groups: new Set(['main']),
+      models: new Set(['proggan-faces']),
+    });
+    expect(merged?.main.map((r) => `${r.model}-${r.feature}`)).toEqual([
+      'proggan-faces-beard',
+      'vae-faces-bangs',
+    ]);
+    expect(merged?.alpha).toHaveLength(1);
+    // The same model again replaces its rows; other epochs drop the old report.
+    const again = mergeFaceResults(now, before, {
+      groups: new Set(['main']),
+      models: new Set(['vae-faces', 'proggan-faces']),
+    });
+    expect(again?.main).toHaveLength(1);
+    expect(
+      mergeFaceResults({ ...now, epochs: 21 }, before, {
+        groups: new Set(['main']),
+        models: new Set(['proggan-faces']),
+      })?.main,
+    ).toHaveLength(1);
+    expect(mergeFaceResults(undefined, before, { groups: new Set(), models: new Set() })).toBe(
+      before,
+    );
+  });
+});
+
+describe('renderFaceResults', () => {
+  const faces: FaceExperimentResults = {
+    ...empty(),
+    main: [
+      row('proggan-faces', 'bangs', { orig: 0.08, unl: 0.006, fidO: 10, fidU: 10.5, auc: 0.91 }),
+      row('vae-faces', 'beard', { orig: 0.12, unl: 0.03, fidO: 20, fidU: 25, auc: 0.8 }),
+    ],
+    alpha: [3, 1, 2].map((alpha) => ({
+      alpha,
+      result: row('proggan-faces', 'bangs', { orig: 0.08, unl: 0.06 / alpha, alpha }),
+    })),
+    attack: [
+      {
+        generator: 'original',
+        epsilon: 0.1,
+        steps: 50,
+        stepSize: 0.02,
+        samples: 1000,
+        before: 0.08,
+        after: 0.3,
+      },
+      {
+        generator: 'unlearned',
+        epsilon: 1,
+        steps: 50,
+        stepSize: 0.02,
+        samples: 1000,
+        before: 0.006,
+        after: 0.04,
+      },
+    ],
+  };
+  const md = renderFaceResults(faces).join('\n');
+
+  it("puts each Table 1 row beside the paper's row", () => {
+    const c = cells(md, 'ProgGAN, bangs');
+    expect(c[1]).toBe('CelebA, ProgGAN, Bang');
+    expect(c.slice(2, 5)).toEqual(['8.00 %', '0.60 %', '0.30 %']);
+    expect(c[5]).toBe('6.74 → 0.42 %, oracle 0.49 %');
+    expect(c[7]).toBe('10.00 → 10.50 (+5.0 %)');
+    expect(cells(md, 'VAE, beard')[7]).toBe('20.00 → 25.00 (+25.0 %)');
+  });
+
+  it('gives Table 5 our AUC and the paper’s', () => {
+    const t5 = md.slice(md.indexOf('Table 5'));
+    expect(cells(t5, 'ProgGAN, bangs').slice(1, 3)).toEqual(['0.910', '0.891']);
+    expect(cells(t5, 'VAE, beard').slice(1, 3)).toEqual(['0.800', '0.834']);
+  });
+
+  it('checks the bar of ProgGAN bangs', () => {
+    const bar = md.slice(md.indexOf('### The bar'));
+    expect(cells(bar, 'ProgGAN, bangs').slice(1)).toEqual(['✅', '✅', '✅', '✅']);
+  });
+
+  it('sorts α and says whether the TFR falls as α rises', () => {
+    const t7 = md.slice(md.indexOf('Table 7'));
+    expect(cells(t7, '1').slice(1, 2)).toEqual(['6.00 %']);
+    expect(cells(t7, '1')[4]).toBe('5.36 %');
+    expect(t7).toContain('TFR falls as α rises (α 1–3): ✅ yes');
+    const rising = {
+      ...faces,
+      alpha: [1, 2].map((alpha) => ({
+        alpha,
+        result: row('proggan-faces', 'bangs', { orig: 0.08, unl: 0.01 * alpha, alpha }),
+      })),
+    };
+    expect(alphaTrend(rising).falls).toBe(false);
+    expect(renderFaceResults(rising).join('\n')).toContain('❌ no');
+  });
+
+  it('reports both ε of the attack and the epochs against the paper’s 500', () => {
+    expect(md).toContain('| 0.1 | original | 8.00 % | 30.00 % |');
+    expect(md).toContain('| 1 | unlearned | 0.60 % | 4.00 % |');
+    expect(md).toContain("**Epochs: 20 per row (160 steps), not the paper's 500 (4000 steps).**");
+    // 4,000 steps at the median 0.4 step/s.
+    expect(md).toContain('about 167 min of training per row');
+  });
+
+  it('shows a value a cached result holds as null (NaN before JSON) as not measured', () => {
+    const r = row('vae-faces', 'bangs', { orig: 0, unl: 0 });
+    const cachedJson = JSON.parse(JSON.stringify({ ...r, rocAuc: Number.NaN })) as FaceRowResult;
+    expect(cachedJson.rocAuc).toBeNull();
+    const t5 = renderFaceResults({ ...empty(), main: [cachedJson] }).join('\n');
+    expect(cells(t5.slice(t5.indexOf('Table 5')), 'VAE, bangs')[1]).toBe('–');
+  });
+
+  it('lists the runs that stopped with an error', () => {
+    const failed = [{ run: 'proggan-faces-glasses-e12-n10000', reason: 'tagged none' }];
+    const text = renderFaceResults({ ...empty(), failed }).join('\n');
+    expect(text).toContain('- `proggan-faces-glasses-e12-n10000`: tagged none');
+    expect(hasFaceResults({ ...empty(), failed })).toBe(true);
+    expect(md).not.toContain('stopped with an error');
+  });
+
+  it('links only the before/after sheets that exist', () => {
+    const sheets = new Set(['proggan-faces-bangs-before.png', 'proggan-faces-bangs-after.png']);
+    const linked = renderFaceResults(faces, sheets).join('\n');
+    expect(linked).toContain('![after](results/proggan-faces-bangs-after.png)');
+    expect(linked).not.toContain('vae-faces-beard-after.png');
+  });
+});
+
+describe('renderResults with faces', () => {
+  const mnist = emptyResults({
+    backend: 'wasm',
+    seed: 0,
+    evalSamples: 1000,
+    oracleEpochs: { vae: 1, dcgan: 1 },
+  });
+
+  it('adds the Faces section only when there are face results', () => {
+    const plain = renderResults(mnist);
+    expect(plain).not.toContain('# Faces');
+    expect(renderResults({ ...mnist, faces: empty() })).toBe(plain);
+    expect(hasFaceResults(empty())).toBe(false);
+    const withFaces = renderResults({
+      ...mnist,
+      faces: { ...empty(), main: [row('proggan-faces', 'hat', { orig: 0.03, unl: 0.001 })] },
+    });
+    expect(withFaces.startsWith(plain)).toBe(true);
+    expect(withFaces).toContain('# Faces');
+    expect(cells(withFaces, 'ProgGAN, hat')[5]).toBe('2.10 → 0.12 % (no oracle)');
+  });
+});
