@@ -4,25 +4,23 @@
  * once show how much the machine's cores slow each other when all are busy.
  */
 import { parentPort } from 'node:worker_threads';
-import * as tf from '@tensorflow/tfjs';
-import { sampleLatents } from '../../lib/core/rng';
-import { dataParallelStep, InProcessSource } from '../../lib/train/data-parallel';
+import { InProcessSource, type BatchPlan } from '../../lib/train/data-parallel';
 import { GanProgram } from '../../lib/train/gan';
 import { buildDcganDiscriminator, buildDcganGenerator } from '../../lib/models/dcgan';
 import { initNodeBackend } from '../tf-backend';
 import { loadMnist } from '../mnist';
+import { msPerStep, stepPlan } from './trainer-rate';
 
-/** What the bench asks: a batch size and how many steps to warm up and to time. */
+/** What the bench asks: a batch size and how many steps to time (after trainer-rate's warm-up). */
 export interface CeilingRequest {
   batch: number;
-  warmup: number;
   timed: number;
 }
 
 const port = parentPort;
 if (port === null) throw new Error('ceiling-worker.ts must run in a worker thread');
 
-async function run({ batch, warmup, timed }: CeilingRequest): Promise<number> {
+async function run({ batch, timed }: CeilingRequest): Promise<number> {
   await initNodeBackend('wasm');
   const train = await loadMnist('train');
   const data = {
@@ -32,26 +30,13 @@ async function run({ batch, warmup, timed }: CeilingRequest): Promise<number> {
     shape: [28, 28, 1] as [number, number, number],
   };
   const program = new GanProgram(buildDcganGenerator(), buildDcganDiscriminator(), data, 100);
-  const source = new InProcessSource(program);
-  const optimizers = Object.fromEntries(program.phases.map((p) => [p, tf.train.adam(1e-4)]));
-  const step = async (s: number): Promise<void> => {
-    const plan = {
-      step: s,
-      size: batch,
-      rows: Int32Array.from({ length: batch }, (_, i) => (s * batch + i) % train.count),
-      noise: sampleLatents(s, batch, 100),
-      noiseDim: 100,
-    };
-    const losses = await dataParallelStep(program, source, optimizers, plan);
-    tf.dispose(Object.values(losses).filter((v): v is tf.Scalar => typeof v !== 'number'));
-  };
-  for (let s = 0; s < warmup; s++) await step(s);
   // Every copy starts timing together: the bench sends 'go' once all have warmed up.
-  port?.postMessage({ type: 'warm' });
-  await new Promise<void>((resolve) => port?.once('message', () => resolve()));
-  const start = performance.now();
-  for (let s = warmup; s < warmup + timed; s++) await step(s);
-  return (performance.now() - start) / timed;
+  const warm = (): Promise<void> => {
+    port?.postMessage({ type: 'warm' });
+    return new Promise<void>((resolve) => port?.once('message', () => resolve()));
+  };
+  const plan = (step: number): BatchPlan => stepPlan(step, batch, train.count, 100);
+  return msPerStep(program, new InProcessSource(program), plan, timed, warm);
 }
 
 port.once('message', (req: CeilingRequest) => {

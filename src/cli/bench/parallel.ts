@@ -11,11 +11,9 @@
  */
 import { availableParallelism, loadavg } from 'node:os';
 import { join } from 'node:path';
-import * as tf from '@tensorflow/tfjs';
 import { resolveOptions } from '../../lib/core/options';
 import { sampleLatents } from '../../lib/core/rng';
 import {
-  dataParallelStep,
   InProcessSource,
   type BatchPlan,
   type GradientSource,
@@ -35,34 +33,11 @@ import { loadMnist } from '../mnist';
 import { loadModelFromDir } from '../model-files';
 import { modelEntry } from '../unlearn-row';
 import { WorkerPool } from '../parallel/pool';
+import { msPerStep, stepPlan, WARMUP } from './trainer-rate';
 import { startTsWorker } from '../ts-worker';
 import type { CeilingRequest } from './ceiling-worker';
 
 export const title = 'Data-parallel training: steps/s on 1 and N worker threads (wasm)';
-
-const WARMUP = 3;
-
-/** Steps per second of `timed` steps after a warm-up, on `source`. */
-async function trainerRate(
-  program: ShardProgram,
-  source: GradientSource,
-  plan: (step: number) => BatchPlan,
-  timed: number,
-): Promise<number> {
-  const optimizers = Object.fromEntries(program.phases.map((p) => [p, tf.train.adam(1e-4)]));
-  const run = async (from: number, to: number): Promise<void> => {
-    for (let step = from; step < to; step++) {
-      const losses = await dataParallelStep(program, source, optimizers, plan(step));
-      tf.dispose(Object.values(losses).filter((v): v is tf.Scalar => typeof v !== 'number'));
-    }
-  };
-  await run(0, WARMUP);
-  const start = performance.now();
-  await run(WARMUP, WARMUP + timed);
-  const rate = timed / ((performance.now() - start) / 1000);
-  for (const o of Object.values(optimizers)) o.dispose();
-  return rate;
-}
 
 /** A trainer's rate on one thread and on `workers` threads. */
 async function trainerRates(
@@ -74,10 +49,12 @@ async function trainerRates(
   workers: number,
 ): Promise<[number, number]> {
   const program = makeProgram();
-  const one = await trainerRate(program, new InProcessSource(program), plan, timed);
+  const rate = async (source: GradientSource): Promise<number> =>
+    1000 / (await msPerStep(program, source, plan, timed));
+  const one = await rate(new InProcessSource(program));
   const pool = await WorkerPool.start(program, spec, data, { workers, backend: 'wasm' });
   try {
-    return [one, await trainerRate(program, pool, plan, timed)];
+    return [one, await rate(pool)];
   } finally {
     await pool.dispose();
     for (const m of Object.values(program.models)) m.dispose();
@@ -148,7 +125,7 @@ async function independentCopies(copies: number, batch: number): Promise<number[
           });
         }),
     );
-    const request: CeilingRequest = { batch, warmup: WARMUP, timed: 10 };
+    const request: CeilingRequest = { batch, timed: 10 };
     for (const thread of threads) thread.postMessage(request);
     return await Promise.all(done);
   } finally {
@@ -187,8 +164,6 @@ export async function bench(): Promise<void> {
     count: train.count,
     shape: [28, 28, 1],
   };
-  const rows = (batch: number, step: number): Int32Array =>
-    Int32Array.from({ length: batch }, (_, i) => (step * batch + i) % train.count);
   const results: [string, [number, number]][] = [];
 
   results.push([
@@ -197,13 +172,7 @@ export async function bench(): Promise<void> {
       () => new GanProgram(buildDcganGenerator(), buildDcganDiscriminator(), data, 100),
       { kind: 'gan', config: { latentDim: 100 } },
       data,
-      (step) => ({
-        step,
-        size: 64,
-        rows: rows(64, step),
-        noise: sampleLatents(step, 64, 100),
-        noiseDim: 100,
-      }),
+      (step) => stepPlan(step, 64, train.count, 100),
       10,
       workers,
     ),
@@ -217,13 +186,7 @@ export async function bench(): Promise<void> {
       () => new VaeProgram(buildVaeEncoder(20), buildVaeDecoder(20), data),
       { kind: 'vae', config: {} },
       data,
-      (step) => ({
-        step,
-        size: 128,
-        rows: rows(128, step),
-        noise: sampleLatents(step, 128, 20),
-        noiseDim: 20,
-      }),
+      (step) => stepPlan(step, 128, train.count, 20),
       40,
       workers,
     ),
