@@ -41,6 +41,7 @@ import {
   loadEvalContext,
   modelEntry,
   paperRowConfig,
+  readModelBytes,
   runRow,
   seedStream,
   type EvalContext,
@@ -264,12 +265,8 @@ async function attackRows(model: GeneratorId, feature: Feature): Promise<AttackR
   const attacker = await loadModelFromDir(join('models', `feature-${feature}-a`));
   const judge = await loadModelFromDir(join('models', `feature-${feature}-b`));
   const original = await loadModelFromDir(join('models', model));
-  const dir = cache.studentDir(key(model, feature));
-  const bytes = readFileSync(join(dir, 'weights.bin'));
-  const unlearned = await modelFromBytes(
-    JSON.parse(readFileSync(join(dir, 'model.json'), 'utf8')),
-    bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength),
-  );
+  const student = readModelBytes(cache.studentDir(key(model, feature)));
+  const unlearned = await modelFromBytes(student.modelJson, student.weights);
   const n = 1000;
   const latents = sampleLatents(seedStream(seed, 4), n, latentDim);
   const out: AttackRow[] = [];
