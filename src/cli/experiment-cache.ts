@@ -66,6 +66,11 @@ export class ExperimentCache {
     return join(this.options.dir, 'students', key);
   }
 
+  /** The folder of the training checkpoint of oracle run `key` (oracle.ts). */
+  oracleDir(key: string): string {
+    return join(this.options.dir, 'oracles', key);
+  }
+
   /** Saves the unlearned generator of run `key` (model.json + weights.bin). */
   saveStudent(key: string, student: GeneratorBytes): void {
     const dir = this.studentDir(key);

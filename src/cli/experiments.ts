@@ -1,7 +1,8 @@
 /**
  * `npm run experiments [-- --only main,oracle,ablation,alpha,front,quality,attack] [--samples N]
- *   [--oracle-epochs E] [--oracle-dcgan-epochs E] [--face-epochs E]
- *   [--models vae-mnist,dcgan-mnist,proggan-faces,vae-faces] [--workers N]
+ *   [--oracle-epochs E] [--oracle-dcgan-epochs E] [--face-epochs E] [--face-oracle-steps S]
+ *   [--models vae-mnist,dcgan-mnist,proggan-faces,vae-faces] [--features thickness,slant,bangs,…]
+ *   [--attack-epsilons 0.1,1] [--workers N]
  *   [--cache DIR] [--docs DIR] [--fresh | --report-only]`
  *
  * Reproduces the paper's MNIST tables (and, with face models in --models, its face tables:
@@ -28,13 +29,15 @@ import { ExperimentCache, runHooks } from './experiment-cache';
 import { runFaceExperiments } from './face-experiments';
 import {
   ABLATION_VARIANTS,
+  FACE_ATTACK_EPSILONS,
   hasFaceResults,
   mergeFaceResults,
+  parseFaceOracleSteps,
   parseFaceEpochs,
   TABLE7_ALPHAS,
 } from './face-experiment-plan';
 import { PAPER_SETTINGS } from '../lib/core/paper-settings';
-import { FACE_GENERATOR_IDS, isFaceGenerator } from './unlearn-face-row';
+import { FACE_ATTRIBUTES, FACE_GENERATOR_IDS, isFaceGenerator } from './unlearn-face-row';
 import { oracle, type OracleResult } from './oracle';
 import {
   featureLabels,
@@ -74,6 +77,9 @@ const { values } = parseArgs({
     backend: { type: 'string' },
     workers: { type: 'string' },
     models: { type: 'string' },
+    features: { type: 'string' },
+    'attack-epsilons': { type: 'string' },
+    'face-oracle-steps': { type: 'string' },
     'face-epochs': { type: 'string' },
     cache: { type: 'string' },
     docs: { type: 'string' },
@@ -92,8 +98,11 @@ for (const g of only) {
 const evalSamples = Number(values.samples ?? 10_000);
 /** The paper fine-tunes the oracle for 50 epochs; so does the VAE's here. */
 const oracleEpochs = Number(values['oracle-epochs'] ?? 50);
-/** The DCGAN's GAN steps are slow on a CPU (~6 min an epoch on 2 cores): its oracle gets fewer. */
-const oracleDcganEpochs = Number(values['oracle-dcgan-epochs'] ?? 2);
+/**
+ * The DCGAN's GAN steps are slow on a CPU (~6 min an epoch on 2 cores, ~10 min on one): its
+ * oracle gets 10 epochs, checkpointed, so a later run can continue it with more.
+ */
+const oracleDcganEpochs = Number(values['oracle-dcgan-epochs'] ?? 10);
 const oracleEpochsOf = (m: GeneratorId): number =>
   m === 'dcgan-mnist' ? oracleDcganEpochs : oracleEpochs;
 const seed = Number(values.seed ?? 0);
@@ -125,6 +134,26 @@ const faceEpochs = (() => {
   } catch (e) {
     fail((e as Error).message);
   }
+})();
+const faceOracleSteps = (() => {
+  try {
+    return parseFaceOracleSteps(
+      values['face-oracle-steps'] ?? lastFaces?.oracle?.[0]?.steps.toString(),
+    );
+  } catch (e) {
+    fail((e as Error).message);
+  }
+})();
+/** The face attack's ε to run (each is its own cached run, so two processes can share them). */
+const attackEpsilons = (() => {
+  if (values['attack-epsilons'] === undefined) return undefined;
+  const list = values['attack-epsilons'].split(',').map(Number);
+  for (const e of list) {
+    if (!(FACE_ATTACK_EPSILONS as readonly number[]).includes(e)) {
+      fail(`--attack-epsilons takes any of ${FACE_ATTACK_EPSILONS.join(', ')}.`);
+    }
+  }
+  return list;
 })();
 const faceSamples =
   values.samples === undefined ? (lastFaces?.evalSamples ?? evalSamples) : evalSamples;
@@ -177,6 +206,15 @@ async function row(
   });
 }
 
+const MNIST_FEATURES: readonly Feature[] = ['thickness', 'slant'];
+const ALL_FEATURES: readonly string[] = [...MNIST_FEATURES, ...FACE_ATTRIBUTES];
+/** The features whose rows run (--features; default all), MNIST's and the faces' alike. */
+const FEATURES = new Set((values.features ?? ALL_FEATURES.join(',')).split(','));
+for (const f of FEATURES) {
+  if (!ALL_FEATURES.includes(f)) {
+    fail(`Unknown feature "${f}"; use any of ${ALL_FEATURES.join(', ')}.`);
+  }
+}
 const ROWS = (
   [
     ['vae-mnist', 'thickness'],
@@ -184,7 +222,7 @@ const ROWS = (
     ['dcgan-mnist', 'thickness'],
     ['dcgan-mnist', 'slant'],
   ] as [GeneratorId, Feature][]
-).filter(([m]) => MODELS.has(m));
+).filter(([m, f]) => MODELS.has(m) && FEATURES.has(f));
 /** The row the one-row tables (6, 7, 2, options) use: fast, and the paper's first MNIST row. */
 const FOCUS: [GeneratorId, Feature] = ['vae-mnist', 'thickness'];
 const key = (m: GeneratorId, f: Feature, suffix = ''): string => `${m}-${f}${suffix}`;
@@ -205,12 +243,17 @@ for (const [m, f] of ROWS) {
   const epochs = oracleEpochsOf(m);
   const r = await optional(
     cached<OracleResult>(key(m, f, `-oracle-e${epochs}`), () =>
-      oracle(m, f, { epochs, seed, evalSamples, parallel }, ctx),
+      oracle(
+        m,
+        f,
+        { epochs, seed, evalSamples, parallel, checkpointDir: cache.oracleDir(key(m, f)) },
+        ctx,
+      ),
     ),
   );
   if (r !== null) results.oracle.push({ model: m, feature: f, ...r });
 }
-const focusOn = MODELS.has(FOCUS[0]);
+const focusOn = MODELS.has(FOCUS[0]) && FEATURES.has(FOCUS[1]);
 if (only.has('ablation') && focusOn) {
   for (const [name, terms] of ABLATION_VARIANTS) {
     const r = await optional(row(key(...FOCUS, `-${name}`), ...FOCUS, { terms }));
@@ -318,6 +361,9 @@ const faces =
         epochs: faceEpochs,
         evalSamples: faceSamples,
         seed,
+        attackEpsilons,
+        oracleSteps: faceOracleSteps,
+        features: FEATURES,
       });
 
 results.seconds = (performance.now() - started) / 1000;

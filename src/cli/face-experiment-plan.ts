@@ -7,6 +7,7 @@ import { PAPER_SETTINGS } from '../lib/core/paper-settings';
 import type { UnlearnOptions } from '../lib/core/options';
 import { plannedSteps } from '../lib/train/unlearn/session';
 import type { FaceAttribute, FaceGeneratorId, FaceRowResult } from './unlearn-face-row';
+import type { FaceOracleResult } from './face-oracle';
 
 /** Table 1's face rows: CelebA's Bang and Beard on both generators, FFHQ's Hat and Glasses on the ProgGAN. */
 export const FACE_TABLE1_ROWS: readonly (readonly [FaceGeneratorId, FaceAttribute])[] = [
@@ -17,6 +18,41 @@ export const FACE_TABLE1_ROWS: readonly (readonly [FaceGeneratorId, FaceAttribut
   ['vae-faces', 'bangs'],
   ['vae-faces', 'beard'],
 ];
+
+/** Table 1's face rows with an oracle in the paper: CelebA's (FFHQ's have none). */
+export const FACE_ORACLE_ROWS: readonly (readonly [FaceGeneratorId, FaceAttribute])[] =
+  FACE_TABLE1_ROWS.filter(([, f]) => f === 'bangs' || f === 'beard');
+
+/**
+ * Fine-tuning steps of a face oracle here (batch 32 for the ProgGAN, 128 for the VAE). A ProgGAN
+ * step takes about 2.5 s on one core of this machine, so 300 steps (about 13 min, 9,600 faces)
+ * stand in for the paper's 96,000 iterations.
+ */
+export const DEFAULT_FACE_ORACLE_STEPS = 300;
+
+/** `--face-oracle-steps`: a whole number ≥ 1; throws a plain message otherwise. */
+export function parseFaceOracleSteps(text: string | undefined): number {
+  if (text === undefined) return DEFAULT_FACE_ORACLE_STEPS;
+  const n = Number(text);
+  if (!Number.isInteger(n) || n < 1) {
+    throw new Error(`--face-oracle-steps must be a whole number of steps ≥ 1; got "${text}".`);
+  }
+  return n;
+}
+
+/** The cache key of a face oracle: model, attribute, steps, evaluation samples (and seed). */
+export function faceOracleKey(
+  model: FaceGeneratorId,
+  feature: FaceAttribute,
+  steps: number,
+  settings: Pick<FaceRunSettings, 'evalSamples' | 'seed'>,
+): string {
+  const seed = settings.seed === 0 ? '' : `-seed${settings.seed}`;
+  return `${model}-${feature}-oracle-s${steps}-n${settings.evalSamples}${seed}`;
+}
+
+/** A face oracle's numbers with the row it belongs to. */
+export type FaceOracleRow = FaceOracleResult & { model: FaceGeneratorId; feature: FaceAttribute };
 
 /** The row of the paper's Tables 2, 6 and 7: ProgGAN, 'Bang'. */
 export const FACE_FOCUS: readonly [FaceGeneratorId, FaceAttribute] = ['proggan-faces', 'bangs'];
@@ -123,6 +159,8 @@ export interface FaceExperimentResults {
   ablation: { name: string; result: FaceRowResult }[];
   alpha: { alpha: number; result: FaceRowResult }[];
   attack: FaceAttackRow[];
+  /** Table 1's oracles (absent in reports made before the face oracle existed). */
+  oracle?: FaceOracleRow[];
   /** Runs that stopped with an error (e.g. the tagger found no positives), and why. */
   failed: { run: string; reason: string }[];
 }
@@ -131,7 +169,8 @@ export interface FaceExperimentResults {
 export function hasFaceResults(faces: FaceExperimentResults | undefined): boolean {
   if (faces === undefined) return false;
   const { main, ablation, alpha, attack, failed } = faces;
-  return main.length + ablation.length + alpha.length + attack.length + failed.length > 0;
+  const oracle = faces.oracle?.length ?? 0;
+  return main.length + ablation.length + alpha.length + attack.length + oracle + failed.length > 0;
 }
 
 /** Where a row stands in Table 1 (FACE_TABLE1_ROWS). */
@@ -139,7 +178,9 @@ const table1Index = (r: FaceRowResult): number =>
   FACE_TABLE1_ROWS.findIndex(([m, f]) => m === r.model && f === r.feature);
 
 /** The face generator a face run's entry belongs to. */
-function modelOf(entry: FaceRowResult | { result: FaceRowResult } | FaceAttackRow): string | null {
+function modelOf(
+  entry: FaceRowResult | { result: FaceRowResult } | FaceAttackRow | FaceOracleRow,
+): string | null {
   if ('result' in entry) return entry.result.model;
   if ('model' in entry) return entry.model;
   return null;
@@ -164,8 +205,10 @@ export function mergeFaceResults(
   ) {
     return current;
   }
-  const keep = <T extends FaceRowResult | { result: FaceRowResult } | FaceAttackRow>(
-    group: 'main' | 'ablation' | 'alpha' | 'attack',
+  const keep = <
+    T extends FaceRowResult | { result: FaceRowResult } | FaceAttackRow | FaceOracleRow,
+  >(
+    group: 'main' | 'ablation' | 'alpha' | 'attack' | 'oracle',
     now: T[],
     before: T[],
   ): T[] => {
@@ -179,6 +222,7 @@ export function mergeFaceResults(
     ablation: keep('ablation', current.ablation, previous.ablation),
     alpha: keep('alpha', current.alpha, previous.alpha),
     attack: keep('attack', current.attack, previous.attack),
+    oracle: keep('oracle', current.oracle ?? [], previous.oracle ?? []),
     failed: current.failed,
   };
 }

@@ -9,7 +9,6 @@ import { join } from 'node:path';
 import { tileGrid } from '../lib/core/grid';
 import { streamLatents } from '../lib/core/seed-streams';
 import type { UnlearnOptionsInput } from '../lib/core/options';
-import { LocalEngine } from '../lib/engine/local-engine';
 import type { GeneratorRole } from '../lib/engine/types';
 import type { GradientSourceFactory } from '../lib/train/data-parallel';
 import { runHooks, type ExperimentCache } from './experiment-cache';
@@ -18,7 +17,9 @@ import {
   FACE_ATTACK_EPSILONS,
   FACE_BATCH_SIZE,
   FACE_FOCUS,
+  FACE_ORACLE_ROWS,
   FACE_POOL_SIZE,
+  faceOracleKey,
   FACE_TABLE1_ROWS,
   faceRunKey,
   TABLE7_ALPHAS,
@@ -26,6 +27,7 @@ import {
   type FaceExperimentResults,
   type FaceRunSettings,
 } from './face-experiment-plan';
+import { faceOracle } from './face-oracle';
 import { writeGreyPng } from './png';
 import {
   loadShipped,
@@ -36,10 +38,10 @@ import {
   type FaceGeneratorId,
   type FaceRowResult,
 } from './unlearn-face-row';
-import { modelEntry, readModelBytes } from './unlearn-row';
+import { engineWithShipped, readModelBytes } from './unlearn-row';
 
 /** The groups of `npm run experiments` that have face runs. */
-export const FACE_GROUPS = ['main', 'ablation', 'alpha', 'attack'] as const;
+export const FACE_GROUPS = ['main', 'oracle', 'ablation', 'alpha', 'attack'] as const;
 export type FaceGroup = (typeof FACE_GROUPS)[number];
 
 export interface FaceExperimentPlan extends FaceRunSettings {
@@ -52,11 +54,18 @@ export interface FaceExperimentPlan extends FaceRunSettings {
   parallel?: GradientSourceFactory;
   /** Where the models are (default models/). */
   modelsDir?: string;
+  /** The attack's ε to run (default: all of FACE_ATTACK_EPSILONS). */
+  attackEpsilons?: readonly number[];
+  /** Fine-tuning steps of each face oracle. */
+  oracleSteps: number;
+  /** The attributes whose rows run (default all); the focus groups need the focus's. */
+  features?: ReadonlySet<string>;
 }
 
 /** Runs (or reads from the cache) every face run `plan` asks for. */
 export async function runFaceExperiments(plan: FaceExperimentPlan): Promise<FaceExperimentResults> {
   const { cache, groups, models } = plan;
+  const wanted = (f: FaceAttribute): boolean => plan.features?.has(f) ?? true;
   const key = (m: FaceGeneratorId, f: FaceAttribute, suffix = ''): string =>
     faceRunKey(m, f, plan, suffix);
   const results: FaceExperimentResults = {
@@ -66,6 +75,7 @@ export async function runFaceExperiments(plan: FaceExperimentPlan): Promise<Face
     ablation: [],
     alpha: [],
     attack: [],
+    oracle: [],
     failed: [],
   };
   /**
@@ -84,13 +94,31 @@ export async function runFaceExperiments(plan: FaceExperimentPlan): Promise<Face
     }
   };
   for (const [m, f] of FACE_TABLE1_ROWS) {
-    if (!groups.has('main') || !models.has(m)) continue;
+    if (!groups.has('main') || !models.has(m) || !wanted(f)) continue;
     const k = key(m, f);
     const r = await attempt(k, () => faceRow(plan, k, m, f, {}, `${m}-${f}`));
     if (r !== null) results.main.push(r);
   }
+  for (const [m, f] of FACE_ORACLE_ROWS) {
+    if (!groups.has('oracle') || !models.has(m) || !wanted(f)) continue;
+    const k = faceOracleKey(m, f, plan.oracleSteps, plan);
+    const r = await attempt(k, () =>
+      cache.cached(k, () =>
+        faceOracle(m, f, {
+          steps: plan.oracleSteps,
+          seed: plan.seed,
+          evalSamples: plan.evalSamples,
+          modelsDir: plan.modelsDir,
+          parallel: plan.parallel,
+          checkpointDir: cache.oracleDir(`${m}-${f}`),
+          log: plan.log,
+        }),
+      ),
+    );
+    if (r !== null) results.oracle?.push({ model: m, feature: f, ...r });
+  }
   const [fm, ff] = FACE_FOCUS;
-  if (!models.has(fm)) return results;
+  if (!models.has(fm) || !wanted(ff)) return results;
   if (groups.has('ablation')) {
     for (const [name, terms] of ABLATION_VARIANTS) {
       const k = key(fm, ff, `-${name}`);
@@ -106,15 +134,18 @@ export async function runFaceExperiments(plan: FaceExperimentPlan): Promise<Face
     }
   }
   if (groups.has('attack')) {
+    // One cached run per ε, so the two can run in two processes (--attack-epsilons).
     const mainKey = key(fm, ff);
-    const k = key(fm, ff, '-attack');
-    const rows = await attempt(k, () =>
-      cache.cached(k, async () => {
-        await faceRow(plan, mainKey, fm, ff, {}, `${fm}-${ff}`);
-        return faceAttack(plan, fm, ff, cache.studentDir(mainKey));
-      }),
-    );
-    results.attack = rows ?? [];
+    for (const epsilon of plan.attackEpsilons ?? FACE_ATTACK_EPSILONS) {
+      const k = key(fm, ff, `-attack-eps${epsilon}`);
+      const rows = await attempt(k, () =>
+        cache.cached(k, async () => {
+          await faceRow(plan, mainKey, fm, ff, {}, `${fm}-${ff}`);
+          return faceAttack(plan, fm, ff, cache.studentDir(mainKey), epsilon);
+        }),
+      );
+      if (rows !== null) results.attack.push(...rows);
+    }
   }
   return results;
 }
@@ -167,7 +198,7 @@ function faceRow(
 
 /**
  * Table 2: Algorithm 1's PGD (h_a = `feature-<feature>-a`, η 0.02, 50 steps) on the original and
- * the saved unlearned generator at each ε, from the run seed's attack latents, judged by
+ * the saved unlearned generator at `epsilon`, from the run seed's attack latents, judged by
  * h_b = `feature-<feature>-b`. As many start latents as the evaluation has, at most the CLI's 1,000.
  */
 async function faceAttack(
@@ -175,6 +206,7 @@ async function faceAttack(
   model: FaceGeneratorId,
   feature: FaceAttribute,
   studentDir: string,
+  epsilon: number,
 ): Promise<FaceAttackRow[]> {
   if (!existsSync(join(studentDir, 'weights.bin'))) {
     throw new Error(
@@ -183,17 +215,9 @@ async function faceAttack(
     );
   }
   const modelsDir = plan.modelsDir ?? 'models';
-  const entry = modelEntry(model, modelsDir);
-  const latentDim = entry.latentDim ?? 0;
-  const engine = new LocalEngine();
+  const { engine, latentDim } = await engineWithShipped(model, modelsDir);
   const out: FaceAttackRow[] = [];
   try {
-    await engine.loadGenerator({
-      id: model,
-      ...readModelBytes(join(modelsDir, model)),
-      latentDim,
-      outputRange: entry.outputRange ?? 'unit',
-    });
     await engine.loadImported(readModelBytes(studentDir));
     await loadShipped(engine, modelsDir, `feature-${feature}-a`, 'featureA');
     await loadShipped(engine, modelsDir, `feature-${feature}-b`, 'featureB');
@@ -204,22 +228,20 @@ async function faceAttack(
       ['original', 'original'],
       ['unlearned', 'imported'],
     ];
-    for (const epsilon of FACE_ATTACK_EPSILONS) {
-      for (const [generator, role] of roles) {
-        const r = await engine.attack(role, latents, { epsilon, steps, stepSize });
-        out.push({
-          generator,
-          epsilon,
-          steps,
-          stepSize,
-          samples,
-          before: r.tfrBefore,
-          after: r.tfrAfter,
-        });
-        plan.log(
-          `[attack] ${model} ${feature} ${generator} ε ${epsilon}: h_b ${r.tfrBefore.toFixed(3)} → ${r.tfrAfter.toFixed(3)}`,
-        );
-      }
+    for (const [generator, role] of roles) {
+      const r = await engine.attack(role, latents, { epsilon, steps, stepSize });
+      out.push({
+        generator,
+        epsilon,
+        steps,
+        stepSize,
+        samples,
+        before: r.tfrBefore,
+        after: r.tfrAfter,
+      });
+      plan.log(
+        `[attack] ${model} ${feature} ${generator} ε ${epsilon}: h_b ${r.tfrBefore.toFixed(3)} → ${r.tfrAfter.toFixed(3)}`,
+      );
     }
   } finally {
     await engine.dispose();

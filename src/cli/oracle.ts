@@ -15,7 +15,11 @@ import { DCGAN_EMA_DECAY } from '../lib/models/dcgan';
 import { loadMnist } from './mnist';
 import { loadModelFromDir } from './model-files';
 import { mnistSplitMeasures } from './model-metrics';
-import { progressBar } from './progress-bar';
+import { formatDuration, progressBar } from './progress-bar';
+import { loadCheckpointDir, saveCheckpointDir } from './checkpoint-files';
+import type { TrainCheckpoint } from '../lib/train/checkpoint';
+import type { JsonValue, ModelEntry } from '../lib/models/manifest';
+import type { TrainLoopOptions } from '../lib/train/loop';
 import type { GradientSourceFactory } from '../lib/train/data-parallel';
 import {
   modelEntry,
@@ -67,6 +71,11 @@ export async function oracle(
     seed: number;
     evalSamples: number;
     parallel?: GradientSourceFactory;
+    /**
+     * Where to keep a checkpoint (every {@link ORACLE_CHECKPOINT_EVERY} steps and at the end):
+     * an interrupted run resumes from it, and a later run with more epochs continues it.
+     */
+    checkpointDir?: string;
   },
   ctx: EvalContext,
 ): Promise<OracleResult> {
@@ -80,14 +89,26 @@ export async function oracle(
   );
   const isGan = model === 'dcgan-mnist';
   const generatorAverage = isGan ? await cloneModel(generator) : undefined;
-  const started = performance.now();
+  const batchSize = isGan ? 64 : 128;
+  const stepsPerEpoch = Math.floor(data.count / batchSize);
+  const { resumeFrom, checkpoint } = oracleCheckpointing(
+    options.checkpointDir,
+    oracleRecipe(entry, feature, options.seed, batchSize),
+    options.epochs * stepsPerEpoch,
+  );
   const loop = {
     epochs: options.epochs,
-    batchSize: isGan ? 64 : 128,
+    batchSize,
     seed: options.seed,
-    maxSteps: options.maxSteps,
+    // maxSteps counts this run's steps; a resumed run has done some already.
+    maxSteps:
+      options.maxSteps === undefined
+        ? undefined
+        : Math.max(0, options.maxSteps - (resumeFrom?.globalStep ?? 0)),
     parallel: options.parallel,
     onProgress: progressBar(`oracle ${model} ${feature}`),
+    resumeFrom,
+    checkpoint,
   };
   const summary = isGan
     ? await trainGan(
@@ -105,7 +126,7 @@ export async function oracle(
         { encoder: partner, decoder: generator, images: data.images, count: data.count },
         loop,
       );
-  const trainSeconds = (performance.now() - started) / 1000;
+  const trainSeconds = summary.elapsedSeconds;
   const latents = sampleLatents(seedStream(options.seed, 3), options.evalSamples, latentDim);
   const scored = generatorAverage ?? generator;
   const images = await generateUnitImages(
@@ -130,4 +151,76 @@ export async function oracle(
     removedImages: data.removed,
     trainSeconds,
   };
+}
+
+/** Oracle checkpoints are written this often (steps); a DCGAN step takes ~0.5 s on a CPU. */
+export const ORACLE_CHECKPOINT_EVERY = 200;
+
+/** What an oracle's checkpoint must match to be resumed: the model's weights, feature, seed, batch. */
+export function oracleRecipe(
+  entry: ModelEntry,
+  feature: string,
+  seed: number,
+  batchSize: number,
+): { [key: string]: JsonValue } {
+  return {
+    model: entry.id,
+    feature,
+    seed,
+    batchSize,
+    weightsSha256: entry.files.find((f) => f.path.endsWith('weights.bin'))?.sha256 ?? null,
+  };
+}
+
+/**
+ * An oracle's loop options for checkpoints in `dir` (none without one): where to resume, and
+ * the hook that saves every {@link ORACLE_CHECKPOINT_EVERY} steps and at the end.
+ */
+export function oracleCheckpointing(
+  dir: string | undefined,
+  recipe: { [key: string]: JsonValue },
+  totalSteps: number,
+): Pick<TrainLoopOptions, 'resumeFrom' | 'checkpoint'> {
+  if (dir === undefined) return {};
+  const label = `${String(recipe.model)} ${String(recipe.feature)}`;
+  return {
+    resumeFrom: oracleResumePoint(dir, recipe, totalSteps, label),
+    checkpoint: {
+      everySteps: ORACLE_CHECKPOINT_EVERY,
+      save: async (c: TrainCheckpoint) => saveCheckpointDir(dir, c, recipe),
+    },
+  };
+}
+
+/**
+ * The checkpoint in `dir` when it was made for the same recipe (model weights, feature, seed,
+ * batch) and is not past `totalSteps`; otherwise undefined, and the run starts from the model.
+ */
+export function oracleResumePoint(
+  dir: string,
+  recipe: { [key: string]: JsonValue },
+  totalSteps: number,
+  label: string,
+): TrainCheckpoint | undefined {
+  const saved = loadCheckpointDir(dir);
+  if (saved === null) return undefined;
+  const differs = Object.keys(recipe).find((k) => saved.config[k] !== recipe[k]);
+  if (differs !== undefined) {
+    console.error(
+      `[oracle ${label}] the checkpoint in ${dir} has another ${differs}: starting over`,
+    );
+    return undefined;
+  }
+  if (saved.checkpoint.globalStep > totalSteps) {
+    console.error(
+      `[oracle ${label}] the checkpoint in ${dir} is at step ${saved.checkpoint.globalStep}, past ` +
+        `the ${totalSteps} steps asked for: starting over`,
+    );
+    return undefined;
+  }
+  console.error(
+    `[oracle ${label}] resuming at step ${saved.checkpoint.globalStep} ` +
+      `(${formatDuration(saved.checkpoint.elapsedSeconds)} trained)`,
+  );
+  return saved.checkpoint;
 }

@@ -12,15 +12,20 @@ export function formatDuration(seconds: number): string {
 
 /**
  * Returns an `onProgress` callback that redraws one stderr line (a plain line per report when
- * stderr is not a terminal, e.g. a log file, at most every `logEverySeconds`).
+ * stderr is not a terminal, e.g. a log file, at most every `logEverySeconds`). A run capped at
+ * `totalSteps` (fewer than its epochs hold) fills the bar and counts the ETA to that step.
  */
-export function progressBar(label: string, logEverySeconds = 30): (p: TrainProgress) => void {
+export function progressBar(
+  label: string,
+  logEverySeconds = 30,
+  totalSteps?: number,
+): (p: TrainProgress) => void {
   const tty = process.stderr.isTTY === true;
   let first: { step: number; elapsed: number } | null = null;
   let lastLog = -Infinity;
   return (p) => {
     first ??= { step: p.globalStep, elapsed: p.elapsed };
-    const total = p.epochs * p.stepsPerEpoch;
+    const total = Math.min(p.epochs * p.stepsPerEpoch, totalSteps ?? Infinity);
     const rate = (p.globalStep - first.step) / Math.max(1e-9, p.elapsed - first.elapsed);
     const eta = rate > 0 ? (total - p.globalStep) / rate : Number.NaN;
     const width = 20;

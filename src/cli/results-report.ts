@@ -157,9 +157,11 @@ export function renderResults(res: ExperimentResults, sheets?: ReadonlySet<strin
     '',
     `Oracle: the shipped generator fine-tuned on the MNIST training images without the feature, ` +
       `${res.oracleEpochs.vae} epoch(s) for the VAE and ${res.oracleEpochs.dcgan} for the DCGAN ` +
-      '(the paper uses 50; a DCGAN epoch costs about 6 min on this 2-core CPU, so its oracle is ' +
-      "weaker than the paper's; it is fine-tuned with its discriminator and scored by the moving " +
-      'average of its weights, as the shipped DCGAN). ' +
+      '(the paper uses 50; a DCGAN epoch costs about 6 min on this 2-core CPU, 8–10 min on one ' +
+      "core, so its oracle has fewer epochs than the paper's; it is fine-tuned with its " +
+      'discriminator and scored by the moving average of its weights, as the shipped DCGAN; ' +
+      'its checkpoint stays in .cache/experiments/oracles/, and `--oracle-dcgan-epochs E` with ' +
+      'a larger E continues it). ' +
       (res.oracle.length > 0
         ? res.oracle
             .map(

@@ -305,6 +305,25 @@ export interface RowHooks {
   parallel?: GradientSourceFactory;
 }
 
+/** A local engine with the shipped generator `model` loaded as the original. */
+export async function engineWithShipped(
+  model: string,
+  modelsDir = 'models',
+  parallel?: GradientSourceFactory,
+): Promise<{ engine: LocalEngine; latentDim: number; imageShape: ImageShape }> {
+  const entry = modelEntry(model, modelsDir);
+  const latentDim = entry.latentDim ?? 0;
+  const outputRange: OutputRange = entry.outputRange ?? 'unit';
+  const engine = new LocalEngine({ parallel });
+  const { imageShape } = await engine.loadGenerator({
+    id: model,
+    ...readModelBytes(join(modelsDir, model)),
+    latentDim,
+    outputRange,
+  });
+  return { engine, latentDim, imageShape };
+}
+
 /**
  * The protocol of every row: load f, tag N latents of the tag-grid stream with the simulated
  * person (or take a recipe's tags), find z_e and t, unlearn, then judge f and g_θ on the
@@ -315,19 +334,11 @@ export async function runProtocol(
   hooks: RowHooks = {},
 ): Promise<ProtocolOutcome> {
   const log = hooks.log ?? (() => undefined);
-  const modelsDir = run.modelsDir ?? 'models';
-  const entry = modelEntry(run.model, modelsDir);
-  const latentDim = entry.latentDim ?? 0;
-  const outputRange: OutputRange = entry.outputRange ?? 'unit';
-
-  const engine = new LocalEngine({ parallel: hooks.parallel });
-  const bytes = readModelBytes(join(modelsDir, run.model));
-  const { imageShape } = await engine.loadGenerator({
-    id: run.model,
-    ...bytes,
-    latentDim,
-    outputRange,
-  });
+  const { engine, latentDim, imageShape } = await engineWithShipped(
+    run.model,
+    run.modelsDir,
+    hooks.parallel,
+  );
   const measures = await run.setUp(engine);
 
   const seed = run.options.seed;

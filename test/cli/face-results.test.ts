@@ -1,13 +1,16 @@
 import { describe, expect, it } from 'vitest';
 import { resolveOptions } from '../../src/lib/core/options';
 import {
+  faceOracleKey,
   faceRowSteps,
   faceRunKey,
   hasFaceResults,
   mergeFaceResults,
   parseFaceEpochs,
+  parseFaceOracleSteps,
   trainingMinutes,
   type FaceExperimentResults,
+  type FaceOracleRow,
 } from '../../src/cli/face-experiment-plan';
 import { alphaTrend, renderFaceResults } from '../../src/cli/face-results-report';
 import { emptyResults, renderResults } from '../../src/cli/results-report';
@@ -56,6 +59,20 @@ function row(
   };
 }
 
+/** A hand-made face oracle. */
+const oracleRow = (model: FaceGeneratorId, feature: FaceAttribute, tfr: number): FaceOracleRow => ({
+  model,
+  feature,
+  targetFeatureRatio: tfr,
+  isFaces: 2.6,
+  fidFaces: 11.25,
+  steps: 300,
+  batchSize: 32,
+  trainImages: 54_000,
+  removedImages: 6000,
+  trainSeconds: 750,
+});
+
 const empty = (): FaceExperimentResults => ({
   epochs: 20,
   evalSamples: 1000,
@@ -89,6 +106,42 @@ describe('face experiment plan', () => {
     expect(faceRunKey('proggan-faces', 'bangs', { ...s, epochs: 21 })).not.toBe(
       faceRunKey('proggan-faces', 'bangs', s),
     );
+  });
+
+  it('keys an oracle by model, feature, steps, samples and a non-zero seed', () => {
+    const s = { evalSamples: 2000, seed: 0 };
+    expect(faceOracleKey('proggan-faces', 'bangs', 300, s)).toBe(
+      'proggan-faces-bangs-oracle-s300-n2000',
+    );
+    expect(faceOracleKey('vae-faces', 'beard', 50, { ...s, seed: 2 })).toBe(
+      'vae-faces-beard-oracle-s50-n2000-seed2',
+    );
+  });
+
+  it('reads --face-oracle-steps as a whole number ≥ 1', () => {
+    expect(parseFaceOracleSteps('600')).toBe(600);
+    expect(parseFaceOracleSteps(undefined)).toBeGreaterThan(0);
+    expect(() => parseFaceOracleSteps('0')).toThrow(/whole number/);
+    expect(() => parseFaceOracleSteps('1e-3')).toThrow(/1e-3/);
+  });
+
+  it('keeps the oracles of a report made before the oracles, and replaces a model’s own', () => {
+    const old = { ...empty(), main: [row('vae-faces', 'bangs', { orig: 0.1, unl: 0.02 })] };
+    const now = { ...empty(), oracle: [oracleRow('proggan-faces', 'bangs', 0.004)] };
+    const ran = { groups: new Set(['oracle']), models: new Set(['proggan-faces']) };
+    const merged = mergeFaceResults(now, old, ran);
+    expect(merged?.oracle?.map((o) => o.model)).toEqual(['proggan-faces']);
+    expect(merged?.main).toHaveLength(1);
+    const withVae = {
+      ...old,
+      oracle: [oracleRow('vae-faces', 'bangs', 0.001), oracleRow('proggan-faces', 'bangs', 0.02)],
+    };
+    const again = mergeFaceResults(now, withVae, ran);
+    expect(again?.oracle?.map((o) => `${o.model} ${o.targetFeatureRatio}`)).toEqual([
+      'proggan-faces 0.004',
+      'vae-faces 0.001',
+    ]);
+    expect(hasFaceResults({ ...empty(), oracle: [oracleRow('vae-faces', 'beard', 0)] })).toBe(true);
   });
 
   it('counts steps as epochs × ⌈500 / 64⌉ and turns them into minutes', () => {
@@ -179,9 +232,27 @@ describe('renderFaceResults', () => {
     const c = cells(md, 'ProgGAN, bangs');
     expect(c[1]).toBe('CelebA, ProgGAN, Bang');
     expect(c.slice(2, 5)).toEqual(['8.00 %', '0.60 %', '0.30 %']);
-    expect(c[5]).toBe('6.74 → 0.42 %, oracle 0.49 %');
-    expect(c[7]).toBe('10.00 → 10.50 (+5.0 %)');
-    expect(cells(md, 'VAE, beard')[7]).toBe('20.00 → 25.00 (+25.0 %)');
+    expect(c[5]).toBe('–');
+    expect(c[6]).toBe('6.74 → 0.42 %, oracle 0.49 %');
+    expect(c[8]).toBe('10.00 → 10.50 (+5.0 %)');
+    expect(cells(md, 'VAE, beard')[8]).toBe('20.00 → 25.00 (+25.0 %)');
+    expect(md).toContain('**No face oracle in this report**');
+  });
+
+  it('puts an oracle beside its row, and says how it was trained', () => {
+    const withOracle = renderFaceResults({
+      ...faces,
+      oracle: [oracleRow('proggan-faces', 'bangs', 0.004)],
+    }).join('\n');
+    const c = cells(withOracle, 'ProgGAN, bangs');
+    expect(c[5]).toBe('0.40 %');
+    expect(c[7]).toBe('2.500 → 2.400 (2.600)');
+    expect(c[8]).toBe('10.00 → 10.50 (+5.0 %), 11.25');
+    expect(cells(withOracle, 'VAE, beard')[5]).toBe('–');
+    expect(withOracle).toContain(
+      'ProgGAN, bangs: 6000 faces removed, 54000 kept, 300 steps, 750 s.',
+    );
+    expect(withOracle).not.toContain('No face oracle');
   });
 
   it('gives Table 5 our AUC and the paper’s', () => {
@@ -262,6 +333,6 @@ describe('renderResults with faces', () => {
     });
     expect(withFaces.startsWith(plain)).toBe(true);
     expect(withFaces).toContain('# Faces');
-    expect(cells(withFaces, 'ProgGAN, hat')[5]).toBe('2.10 → 0.12 % (no oracle)');
+    expect(cells(withFaces, 'ProgGAN, hat')[6]).toBe('2.10 → 0.12 % (no oracle)');
   });
 });

@@ -74,6 +74,20 @@ export class ProgGanLayers {
   get resolutions(): number {
     return this.config.channels.length;
   }
+
+  /**
+   * Frees the weights of every layer, however many phase models were built over them (those
+   * models must not be used afterwards, nor disposed).
+   */
+  dispose(): void {
+    const { generator: g, average: a, discriminator: d } = this;
+    const all = [
+      ...[g, a].flatMap((l) => [l.latentNorm, ...l.blocks.flat(), ...l.toRgb]),
+      ...d.fromRgb.flat(),
+      ...d.blocks.flat(),
+    ];
+    for (const layer of all) for (const w of layer.weights) w.dispose();
+  }
 }
 
 function generatorLayers(config: ProgGanConfig, prefix: string): GeneratorLayers {
