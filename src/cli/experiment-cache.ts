@@ -20,6 +20,12 @@ export interface ExperimentCacheOptions {
   /** Run nothing: a result that is not cached throws {@link NotCached}. */
   reportOnly: boolean;
   log: (line: string) => void;
+  /**
+   * What the run of `key` was made from (e.g. the SHA-256 of its generator's weights), or null
+   * when unknown. A result cached with other provenance is stale: it runs again (with
+   * --report-only it is left out). Results cached before provenance was kept are used as they are.
+   */
+  provenance?: (key: string) => Record<string, string> | null;
 }
 
 export class ExperimentCache {
@@ -34,18 +40,36 @@ export class ExperimentCache {
   async cached<T>(key: string, fn: () => Promise<T>): Promise<T> {
     const { dir, fresh, reportOnly, log } = this.options;
     const path = join(dir, `${key}.json`);
-    if ((!fresh || this.ran.has(key)) && existsSync(path)) {
+    const madeOf = this.options.provenance?.(key) ?? null;
+    const stale = existsSync(path) && this.stale(key, madeOf);
+    if ((!fresh || this.ran.has(key)) && existsSync(path) && !stale) {
       log(`[${key}] cached`);
       return JSON.parse(readFileSync(path, 'utf8')) as T;
     }
+    if (stale) log(`[${key}] cached from other weights (${stale}): stale`);
     if (reportOnly) throw new NotCached(key);
     log(`[${key}] running…`);
     const t0 = performance.now();
     const value = await fn();
     log(`[${key}] done in ${formatDuration((performance.now() - t0) / 1000)}`);
     writeFileSync(path, JSON.stringify(value, null, 2));
+    if (madeOf !== null) writeFileSync(this.provenancePath(key), JSON.stringify(madeOf, null, 2));
     this.ran.add(key);
     return value;
+  }
+
+  private provenancePath(key: string): string {
+    return join(this.options.dir, `${key}.provenance.json`);
+  }
+
+  /** What differs between the provenance cached with `key` and `madeOf` ('' when none does). */
+  private stale(key: string, madeOf: Record<string, string> | null): string {
+    const path = this.provenancePath(key);
+    if (madeOf === null || !existsSync(path)) return '';
+    const saved = JSON.parse(readFileSync(path, 'utf8')) as Record<string, string>;
+    return Object.keys(madeOf)
+      .filter((k) => saved[k] !== madeOf[k])
+      .join(', ');
   }
 
   /** `run`'s result, or null when --report-only found it not cached. */

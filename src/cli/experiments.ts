@@ -19,6 +19,7 @@ import * as tf from '@tensorflow/tfjs';
 import { sampleLatents } from '../lib/core/rng';
 import { tileGrid } from '../lib/core/grid';
 import { modelFromBytes } from '../lib/models/bytes';
+import { weightsSha256 } from '../lib/models/manifest';
 import { pgdAttack } from '../lib/train/attack';
 import { initNodeBackend } from './tf-backend';
 import { workerCount, workerPool } from './parallel/pool';
@@ -171,7 +172,18 @@ const cache = new ExperimentCache({
   fresh: values.fresh === true,
   reportOnly,
   log,
+  provenance: generatorProvenance,
 });
+/**
+ * What a run was made from: the weights of the generator its key starts with (every key does),
+ * so a retrained model's old runs are run again rather than reported.
+ */
+function generatorProvenance(key: string): Record<string, string> | null {
+  const id = [...MNIST_IDS, ...FACE_GENERATOR_IDS].find((m) => key.startsWith(`${m}-`));
+  if (id === undefined) return null;
+  const sha = weightsSha256(modelEntry(id));
+  return sha === undefined ? null : { [`${id}/weights.bin`]: sha };
+}
 const cached = <T>(key: string, fn: () => Promise<T>): Promise<T> => cache.cached(key, fn);
 const optional = <T>(run: Promise<T>): Promise<T | null> => cache.optional(run);
 

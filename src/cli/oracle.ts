@@ -18,7 +18,7 @@ import { mnistSplitMeasures } from './model-metrics';
 import { formatDuration, progressBar } from './progress-bar';
 import { loadCheckpointDir, saveCheckpointDir } from './checkpoint-files';
 import type { TrainCheckpoint } from '../lib/train/checkpoint';
-import type { JsonValue, ModelEntry } from '../lib/models/manifest';
+import { weightsSha256, type JsonValue, type ModelEntry } from '../lib/models/manifest';
 import type { TrainLoopOptions } from '../lib/train/loop';
 import type { GradientSourceFactory } from '../lib/train/data-parallel';
 import {
@@ -168,7 +168,7 @@ export function oracleRecipe(
     feature,
     seed,
     batchSize,
-    weightsSha256: entry.files.find((f) => f.path.endsWith('weights.bin'))?.sha256 ?? null,
+    weightsSha256: weightsSha256(entry) ?? null,
   };
 }
 

@@ -19,7 +19,7 @@ import {
   type RecipeExpect,
 } from '../lib/core/recipe';
 import { hasFeature, type MorphoMeasures, type MorphoThresholds } from '../lib/core/morpho/index';
-import { parseModelIndex, type ModelEntry } from '../lib/models/manifest';
+import { parseModelIndex, weightsSha256, type ModelEntry } from '../lib/models/manifest';
 import type { GeneratorBytes, ModelJson } from '../lib/models/bytes';
 import type { OutputRange } from '../lib/models/image-range';
 import type { ImageShape } from '../lib/models/image-shape';
@@ -225,7 +225,7 @@ export async function loadEvalContext(): Promise<EvalContext> {
   const thresholds = loadMorphoThresholds();
   const classifierEntry = modelEntry('mnist-classifier');
   const classifier = await loadModelFromDir(join('models', 'mnist-classifier'));
-  const classifierSha = classifierEntry.files.find((f) => f.path.endsWith('weights.bin'))?.sha256;
+  const classifierSha = weightsSha256(classifierEntry);
   const reference = await referenceStats(
     classifier,
     classifierSha ?? '',

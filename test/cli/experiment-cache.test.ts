@@ -6,7 +6,14 @@ import { ExperimentCache, NotCached } from '../../src/cli/experiment-cache';
 
 describe('ExperimentCache', () => {
   const dirs: string[] = [];
-  const cacheIn = (opts: { fresh?: boolean; reportOnly?: boolean } = {}, dir?: string) => {
+  const cacheIn = (
+    opts: {
+      fresh?: boolean;
+      reportOnly?: boolean;
+      provenance?: (key: string) => Record<string, string> | null;
+    } = {},
+    dir?: string,
+  ) => {
     const d = dir ?? mkdtempSync(join(tmpdir(), 'experiment-cache-'));
     if (dir === undefined) dirs.push(d);
     const lines: string[] = [];
@@ -15,6 +22,7 @@ describe('ExperimentCache', () => {
       fresh: opts.fresh ?? false,
       reportOnly: opts.reportOnly ?? false,
       log: (l) => lines.push(l),
+      provenance: opts.provenance,
     });
     return { cache, dir: d, lines };
   };
@@ -50,6 +58,32 @@ describe('ExperimentCache', () => {
     expect(await cache.optional(cache.cached('row-b', async () => ++runs))).toBeNull();
     expect(runs).toBe(0);
     expect(lines.join('\n')).toContain('[row-b] not run yet');
+  });
+
+  it('runs a result cached from other weights again, and reports none of it', async () => {
+    const { dir } = cacheIn();
+    const madeOf = (sha: string) => () => ({ 'vae-mnist/weights.bin': sha });
+    await cacheIn({ provenance: madeOf('aa') }, dir).cache.cached('vae-mnist-row', async () => 1);
+    const same = cacheIn({ provenance: madeOf('aa') }, dir);
+    expect(await same.cache.cached('vae-mnist-row', async () => 2)).toBe(1);
+    const report = cacheIn({ reportOnly: true, provenance: madeOf('bb') }, dir);
+    expect(
+      await report.cache.optional(report.cache.cached('vae-mnist-row', async () => 3)),
+    ).toBeNull();
+    expect(report.lines.join('\n')).toContain('cached from other weights (vae-mnist/weights.bin)');
+    const retrained = cacheIn({ provenance: madeOf('bb') }, dir);
+    expect(await retrained.cache.cached('vae-mnist-row', async () => 4)).toBe(4);
+    // The new result now carries the new weights' hash.
+    expect(
+      await cacheIn({ provenance: madeOf('bb') }, dir).cache.cached('vae-mnist-row', async () => 5),
+    ).toBe(4);
+  });
+
+  it('uses a result cached before provenance was kept as it is', async () => {
+    const { dir } = cacheIn();
+    await cacheIn({}, dir).cache.cached('old-row', async () => 'old');
+    const now = cacheIn({ provenance: () => ({ 'x/weights.bin': 'cc' }) }, dir);
+    expect(await now.cache.cached('old-row', async () => 'new')).toBe('old');
   });
 
   it('lets any other error through optional', async () => {

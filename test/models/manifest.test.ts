@@ -4,6 +4,7 @@ import {
   parseModelIndex,
   sha256Hex,
   upsertModelEntry,
+  weightsSha256,
   type ModelEntry,
 } from '../../src/lib/models/manifest';
 
@@ -57,5 +58,17 @@ describe('model index', () => {
     expect(() => parseModelIndex({ version: 2, models: [] })).toThrow(/version/);
     expect(() => parseModelIndex({ version: 1, models: [entry('g', 'generator')] })).toThrow(/latentDim/);
     expect(() => parseModelIndex({ version: 1, models: [{ ...entry('x'), kind: 'other' }] })).toThrow(/kind/);
+  });
+});
+
+describe('weightsSha256', () => {
+  it("is the model's own weights file, not a sub-model's", () => {
+    const files = [
+      { path: 'g/encoder/weights.bin', sha256: TWO_BLOCK, size: 1 },
+      { path: 'g/model.json', sha256: EMPTY, size: 0 },
+      { path: 'g/weights.bin', sha256: ABC, size: 3 },
+    ];
+    expect(weightsSha256({ id: 'g', files })).toBe(ABC);
+    expect(weightsSha256({ id: 'g', files: files.slice(0, 2) })).toBeUndefined();
   });
 });

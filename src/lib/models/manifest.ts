@@ -94,3 +94,8 @@ export async function sha256Hex(bytes: Uint8Array | ArrayBuffer): Promise<string
   const digest = await crypto.subtle.digest('SHA-256', view.slice());
   return Array.from(new Uint8Array(digest), (b) => b.toString(16).padStart(2, '0')).join('');
 }
+
+/** The SHA-256 of the model's own weights file (`<id>/weights.bin`, not a sub-model's). */
+export function weightsSha256(entry: Pick<ModelEntry, 'id' | 'files'>): string | undefined {
+  return entry.files.find((f) => f.path === `${entry.id}/weights.bin`)?.sha256;
+}
