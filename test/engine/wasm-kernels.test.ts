@@ -445,12 +445,21 @@ describe('AvgPoolGrad and MaxPoolGrad (replaced)', () => {
   );
 });
 
-/** The named weights of a model, as plain arrays, to rebuild it on another backend. */
+/**
+ * Weights for `model`, to build it on each backend alike: those its initialiser makes constant
+ * (biases, LayerNorm γ) as they are, the random ones redrawn from this file's seed (Glorot's
+ * range), so every run compares the same numbers and a gradient near 0 by chance cannot make a
+ * run fail that another would pass.
+ */
 async function weightValues(model: tf.LayersModel): Promise<Input[]> {
   return Promise.all(
-    model
-      .getWeights()
-      .map(async (w) => ({ values: (await w.data()) as Float32Array, shape: w.shape })),
+    model.getWeights().map(async (w) => {
+      const values = (await w.data()) as Float32Array;
+      if (values.every((v) => v === values[0])) return { values, shape: w.shape };
+      const fanOut = w.shape[w.shape.length - 1];
+      const limit = Math.sqrt(6 / (w.size / fanOut + fanOut));
+      return { values: uniform(w.size, seed++, -limit, limit), shape: w.shape };
+    }),
   );
 }
 
