@@ -370,13 +370,17 @@ function table7(faces: FaceExperimentResults): string[] {
 
 function table2(faces: FaceExperimentResults): string[] {
   const first = faces.attack[0];
+  const missing = FACE_ATTACK_EPSILONS.filter((e) => !faces.attack.some((a) => a.epsilon === e));
   return [
     '## Faces, Table 2: PGD attack (Algorithm 1) on ProgGAN, bangs',
     '',
     `h_a = \`feature-bangs-a\` steers z inside an L∞ ball of radius ε, ${first.steps} steps of ` +
       `η ${first.stepSize}, from ${first.samples.toLocaleString('en')} latents (the paper: 10,000); ` +
       '`feature-bangs-b` (another seed) judges. The paper writes "maximum perturbation 0.1, i.e. ' +
-      `‖z̃ − z‖∞ ≤ 1", so both ε are run: ${FACE_ATTACK_EPSILONS.join(' and ')}.`,
+      `‖z̃ − z‖∞ ≤ 1", so both ε are meant to be run: ${FACE_ATTACK_EPSILONS.join(' and ')}` +
+      (missing.length === 0
+        ? '.'
+        : `; ε ${missing.join(' and ')} not yet (\`--attack-epsilons ${missing.join(',')}\`).`),
     '',
     table(
       ['ε', 'generator', 'h_b: bangs before', 'after attack'],

@@ -285,6 +285,9 @@ describe('renderFaceResults', () => {
   it('reports both ε of the attack and the epochs against the paper’s 500', () => {
     expect(md).toContain('| 0.1 | original | 8.00 % | 30.00 % |');
     expect(md).toContain('| 1 | unlearned | 0.60 % | 4.00 % |');
+    expect(md).toContain('both ε are meant to be run: 0.1 and 1.');
+    const half = renderFaceResults({ ...faces, attack: faces.attack.slice(0, 1) }).join('\n');
+    expect(half).toContain('ε 1 not yet (`--attack-epsilons 1`).');
     expect(md).toContain("**Epochs: 20 per row (160 steps), not the paper's 500 (4000 steps).**");
     // 4,000 steps at the median 0.4 step/s.
     expect(md).toContain('about 167 min of training per row');
