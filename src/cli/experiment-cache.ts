@@ -41,8 +41,9 @@ export class ExperimentCache {
     const { dir, fresh, reportOnly, log } = this.options;
     const path = join(dir, `${key}.json`);
     const madeOf = this.options.provenance?.(key) ?? null;
-    const stale = existsSync(path) && this.stale(key, madeOf);
-    if ((!fresh || this.ran.has(key)) && existsSync(path) && !stale) {
+    const stored = existsSync(path);
+    const stale = stored && this.stale(key, madeOf);
+    if ((!fresh || this.ran.has(key)) && stored && !stale) {
       log(`[${key}] cached`);
       return JSON.parse(readFileSync(path, 'utf8')) as T;
     }

@@ -34,7 +34,7 @@ import {
   loadFacesQuality,
 } from './faces/train-faces';
 import { loadModelFromDir } from './model-files';
-import { oracleCheckpointing, oracleRecipe } from './oracle';
+import { oracleCheckpointing, oracleRecipe, selectRows } from './oracle';
 import { progressBar } from './progress-bar';
 import { loadShipped, type FaceGeneratorId } from './unlearn-face-row';
 import { engineWithShipped, modelEntry } from './unlearn-row';
@@ -68,17 +68,14 @@ async function negativeFaces(
 ): Promise<{ images: Uint8Array; count: number; removed: number; side: number }> {
   const train = await loadFaces('train', FACE_DATA);
   const labels = train.labels[feature];
-  const bytes = train.size * train.size * 3;
-  let count = 0;
-  for (let i = 0; i < train.count; i++) if (labels[i] === 0) count++;
-  const images = new Uint8Array(count * bytes);
-  let dst = 0;
-  for (let i = 0; i < train.count; i++) {
-    if (labels[i] !== 0) continue;
-    images.set(train.images.subarray(i * bytes, (i + 1) * bytes), dst * bytes);
-    dst++;
-  }
-  return { images, count, removed: train.count - count, side: train.size };
+  const keep: number[] = [];
+  for (let i = 0; i < train.count; i++) if (labels[i] === 0) keep.push(i);
+  return {
+    images: selectRows(train.images, train.size * train.size * 3, keep),
+    count: keep.length,
+    removed: train.count - keep.length,
+    side: train.size,
+  };
 }
 
 /** Fine-tunes `model` without `feature`'s faces for `options.steps` steps and judges it. */

@@ -51,11 +51,24 @@ async function negativeTrainingImages(
   measures.forEach((m, i) => {
     if (!hasFeature(m, ctx.thresholds, feature, 'left')) keep.push(i);
   });
-  const images = new Uint8Array(keep.length * 784);
+  return {
+    images: selectRows(train.images, 784, keep),
+    count: keep.length,
+    removed: train.count - keep.length,
+  };
+}
+
+/** Rows `keep` of `images` (rows of `rowBytes` bytes, one after another), in that order. */
+export function selectRows(
+  images: Uint8Array,
+  rowBytes: number,
+  keep: readonly number[],
+): Uint8Array {
+  const out = new Uint8Array(keep.length * rowBytes);
   keep.forEach((src, dst) =>
-    images.set(train.images.subarray(src * 784, (src + 1) * 784), dst * 784),
+    out.set(images.subarray(src * rowBytes, (src + 1) * rowBytes), dst * rowBytes),
   );
-  return { images, count: keep.length, removed: train.count - keep.length };
+  return out;
 }
 
 /**

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { saveCheckpointDir } from '../../src/cli/checkpoint-files';
-import { oracleResumePoint } from '../../src/cli/oracle';
+import { oracleResumePoint, selectRows } from '../../src/cli/oracle';
 import type { TrainCheckpoint } from '../../src/lib/train/checkpoint';
 
 describe('oracleResumePoint', () => {
@@ -55,5 +55,13 @@ describe('oracleResumePoint', () => {
     const past = saved(300);
     expect(oracleResumePoint(past, recipe, 100, 'x')).toBeUndefined();
     expect(lines.at(-1)).toMatch(/past the 100 steps/);
+  });
+});
+
+describe('selectRows', () => {
+  it('copies the rows asked for, in their order', () => {
+    const images = Uint8Array.from([1, 2, 3, 4, 5, 6]);
+    expect([...selectRows(images, 2, [2, 0])]).toEqual([5, 6, 1, 2]);
+    expect(selectRows(images, 2, [])).toHaveLength(0);
   });
 });
