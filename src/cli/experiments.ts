@@ -1,5 +1,5 @@
 /**
- * `npm run experiments [-- --only main,oracle,ablation,alpha,front,quality,attack] [--samples N]
+ * `npm run experiments [-- --only main,oracle,ablation,alpha,front,quality,attack,pool] [--samples N]
  *   [--oracle-epochs E] [--oracle-dcgan-epochs E] [--face-epochs E] [--face-oracle-steps S]
  *   [--models vae-mnist,dcgan-mnist,proggan-faces,vae-faces] [--features thickness,slant,bangs,…]
  *   [--attack-epsilons 0.1,1] [--workers N]
@@ -63,7 +63,18 @@ import {
 import { frontSvg } from './front-svg';
 import { UNLEARN_PRESETS, type UnlearnOptionsInput } from '../lib/core/options';
 
-const GROUPS = ['main', 'oracle', 'ablation', 'alpha', 'front', 'quality', 'attack'] as const;
+const GROUPS = [
+  'main',
+  'oracle',
+  'ablation',
+  'alpha',
+  'front',
+  'quality',
+  'attack',
+  'pool',
+] as const;
+/** The groups with MNIST runs ('pool' has face runs only). */
+const MNIST_GROUPS = GROUPS.filter((g) => g !== 'pool');
 type Group = (typeof GROUPS)[number];
 
 const { values } = parseArgs({
@@ -385,7 +396,7 @@ if (!mnistRan && previous !== null) {
   const { backend: b, seed: s, evalSamples: n, oracleEpochs: o } = previous;
   Object.assign(results, { backend: b, seed: s, evalSamples: n, oracleEpochs: o });
 }
-for (const g of GROUPS) {
+for (const g of MNIST_GROUPS) {
   if ((!only.has(g) || !mnistRan) && previous !== null) {
     (results[g] as unknown[]) = previous[g] as unknown[];
   }

@@ -84,6 +84,13 @@ export const DEFAULT_FACE_EPOCHS = 12;
 
 /** Latents tagged per face row (Table 4, CelebA) and the batch (ours; the paper gives none). */
 export const FACE_POOL_SIZE = 500;
+
+/**
+ * Larger tagged pools for the focus row (`--only pool`), trained for the main row's steps. The
+ * paper's 500 CelebA latents hold ~34 faces with bangs (6.74 %); at the ProgGAN's 3 % the same
+ * 500 hold ~10, too few for a steady mean difference: these pools ask how many the direction needs.
+ */
+export const FACE_POOL_SIZES = [2000, 5000] as const;
 export const FACE_BATCH_SIZE = 64;
 
 /** The settings that change a face row's result besides its own options. */
@@ -159,6 +166,8 @@ export interface FaceExperimentResults {
   ablation: { name: string; result: FaceRowResult }[];
   alpha: { alpha: number; result: FaceRowResult }[];
   attack: FaceAttackRow[];
+  /** The focus row with larger tagged pools (absent in reports made before them). */
+  pool?: { poolSize: number; result: FaceRowResult }[];
   /** Table 1's oracles (absent in reports made before the face oracle existed). */
   oracle?: FaceOracleRow[];
   /** Runs that stopped with an error (e.g. the tagger found no positives), and why. */
@@ -169,8 +178,8 @@ export interface FaceExperimentResults {
 export function hasFaceResults(faces: FaceExperimentResults | undefined): boolean {
   if (faces === undefined) return false;
   const { main, ablation, alpha, attack, failed } = faces;
-  const oracle = faces.oracle?.length ?? 0;
-  return main.length + ablation.length + alpha.length + attack.length + oracle + failed.length > 0;
+  const extra = (faces.oracle?.length ?? 0) + (faces.pool?.length ?? 0);
+  return main.length + ablation.length + alpha.length + attack.length + extra + failed.length > 0;
 }
 
 /** Where a row stands in Table 1 (FACE_TABLE1_ROWS). */
@@ -208,7 +217,7 @@ export function mergeFaceResults(
   const keep = <
     T extends FaceRowResult | { result: FaceRowResult } | FaceAttackRow | FaceOracleRow,
   >(
-    group: 'main' | 'ablation' | 'alpha' | 'attack' | 'oracle',
+    group: 'main' | 'ablation' | 'alpha' | 'attack' | 'oracle' | 'pool',
     now: T[],
     before: T[],
   ): T[] => {
@@ -223,6 +232,7 @@ export function mergeFaceResults(
     alpha: keep('alpha', current.alpha, previous.alpha),
     attack: keep('attack', current.attack, previous.attack),
     oracle: keep('oracle', current.oracle ?? [], previous.oracle ?? []),
+    pool: keep('pool', current.pool ?? [], previous.pool ?? []),
     failed: current.failed,
   };
 }

@@ -1,6 +1,6 @@
 /**
  * The face groups of `npm run experiments`: Table 1's face rows (main), Table 6 (ablation),
- * Table 7 (alpha) and Table 2 (attack) on ProgGAN bangs, each row run by the same protocol as
+ * Table 7 (alpha), Table 2 (attack) and larger tagged pools (pool) on ProgGAN bangs, each row run by the same protocol as
  * `npm run unlearn` (unlearn-face-row.ts) with fewer epochs than the paper's 500 when asked,
  * cached under keys that name its settings, with before/after sheets of the main rows.
  */
@@ -19,7 +19,9 @@ import {
   FACE_FOCUS,
   FACE_ORACLE_ROWS,
   FACE_POOL_SIZE,
+  FACE_POOL_SIZES,
   faceOracleKey,
+  faceRowSteps,
   FACE_TABLE1_ROWS,
   faceRunKey,
   TABLE7_ALPHAS,
@@ -41,7 +43,7 @@ import {
 import { engineWithShipped, readModelBytes } from './unlearn-row';
 
 /** The groups of `npm run experiments` that have face runs. */
-export const FACE_GROUPS = ['main', 'oracle', 'ablation', 'alpha', 'attack'] as const;
+export const FACE_GROUPS = ['main', 'oracle', 'ablation', 'alpha', 'attack', 'pool'] as const;
 export type FaceGroup = (typeof FACE_GROUPS)[number];
 
 export interface FaceExperimentPlan extends FaceRunSettings {
@@ -76,6 +78,7 @@ export async function runFaceExperiments(plan: FaceExperimentPlan): Promise<Face
     alpha: [],
     attack: [],
     oracle: [],
+    pool: [],
     failed: [],
   };
   /**
@@ -133,6 +136,15 @@ export async function runFaceExperiments(plan: FaceExperimentPlan): Promise<Face
       if (r !== null) results.alpha.push({ alpha, result: r });
     }
   }
+  if (groups.has('pool')) {
+    // As many steps as the main row, so only the number of tagged latents differs.
+    const steps = faceRowSteps(plan.epochs);
+    for (const poolSize of FACE_POOL_SIZES) {
+      const k = key(fm, ff, `-pool${poolSize}`);
+      const r = await attempt(k, () => faceRow(plan, k, fm, ff, { steps }, undefined, poolSize));
+      if (r !== null) results.pool?.push({ poolSize, result: r });
+    }
+  }
   if (groups.has('attack')) {
     // One cached run per ε, so the two can run in two processes (--attack-epsilons).
     const mainKey = key(fm, ff);
@@ -151,9 +163,10 @@ export async function runFaceExperiments(plan: FaceExperimentPlan): Promise<Face
 }
 
 /**
- * One face row with Table 4's CelebA settings, `plan`'s epochs and `overrides`, no attack (the
- * attack group runs it on the saved student); saves g_θ and, given `sheets`, the before/after
- * sheets docs/results/<sheets>-{before,after}.png of the same 64 preview latents.
+ * One face row with Table 4's CelebA settings, `plan`'s epochs and `overrides`, `poolSize`
+ * tagged latents, no attack (the attack group runs it on the saved student); saves g_θ and,
+ * given `sheets`, the before/after sheets docs/results/<sheets>-{before,after}.png of the same
+ * 64 preview latents.
  */
 function faceRow(
   plan: FaceExperimentPlan,
@@ -162,6 +175,7 @@ function faceRow(
   feature: FaceAttribute,
   overrides: UnlearnOptionsInput,
   sheets?: string,
+  poolSize: number = FACE_POOL_SIZE,
 ): Promise<FaceRowResult> {
   return plan.cache.cached(key, async () => {
     const cfg = paperFaceRowConfig(model, feature, {
@@ -170,7 +184,7 @@ function faceRow(
       batchSize: FACE_BATCH_SIZE,
       ...overrides,
     });
-    cfg.poolSize = FACE_POOL_SIZE;
+    cfg.poolSize = poolSize;
     cfg.evalSamples = plan.evalSamples;
     cfg.attack = null;
     if (plan.modelsDir !== undefined) cfg.modelsDir = plan.modelsDir;

@@ -293,6 +293,53 @@ describe('renderFaceResults', () => {
     expect(md).toContain('about 167 min of training per row');
   });
 
+  it('puts the larger tagged pools beside the main row, smallest first, with their bars', () => {
+    const withPool = {
+      ...faces,
+      pool: [
+        {
+          poolSize: 5000,
+          result: row('proggan-faces', 'bangs', {
+            orig: 0.03,
+            unl: 0.004,
+            fidO: 10,
+            fidU: 12,
+            auc: 0.9,
+          }),
+        },
+        {
+          poolSize: 2000,
+          result: row('proggan-faces', 'bangs', {
+            orig: 0.03,
+            unl: 0.02,
+            fidO: 10,
+            fidU: 10.5,
+            auc: 0.7,
+          }),
+        },
+      ],
+    };
+    const out = renderFaceResults(withPool).join('\n');
+    const section = out.slice(out.indexOf('## Faces: how many tagged latents'));
+    const firsts = section
+      .split('\n')
+      .filter((l) => /^\| [\d,]+ \|/.test(l))
+      .map((l) => l.split(' | ')[0].slice(2));
+    expect(firsts).toEqual(['500', '2,000', '5,000']);
+    // 5,000: AUC 0.9 ✓, TFR 0.4 % ✓, FID +20 % ✗.
+    expect(cells(section, '5,000').slice(-3)).toEqual(['✅', '✅', '❌']);
+    expect(cells(section, '2,000')[3]).toBe('3.00 % → 2.00 %');
+    expect(out).toContain('| ProgGAN, bangs, 5,000 tagged |');
+    expect(md).not.toContain('how many tagged latents');
+    // A run without the pool group keeps the last report's pools.
+    const merged = mergeFaceResults(faces, withPool, {
+      groups: new Set(['main']),
+      models: new Set(['proggan-faces']),
+    });
+    expect(merged?.pool).toHaveLength(2);
+    expect(hasFaceResults({ ...empty(), pool: withPool.pool })).toBe(true);
+  });
+
   it('shows a value a cached result holds as null (NaN before JSON) as not measured', () => {
     const r = row('vae-faces', 'bangs', { orig: 0, unl: 0 });
     const cachedJson = JSON.parse(JSON.stringify({ ...r, rocAuc: Number.NaN })) as FaceRowResult;
