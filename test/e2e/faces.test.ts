@@ -66,6 +66,15 @@ describe.skipIf(!hasChromium)('faces, end to end: proggan-faces with bangs', () 
     expect(tagged).toBeGreaterThan(25);
     expect(tagged).toBeLessThan(150);
 
+    // A rare feature wants a larger grid; each size keeps its own tags.
+    await page.getByTestId('grid-size').selectOption('2000');
+    await expect.poll(() => page.getByTestId('page').textContent()).toContain('Page 1 of 20');
+    expect(await page.getByTestId('tag-count').textContent()).toBe('0');
+    await page.locator('[data-testid="tag-grid"] canvas').first().waitFor();
+    await page.getByTestId('grid-size').selectOption('500');
+    await expect.poll(() => page.getByTestId('page').textContent()).toContain('Page 1 of 5');
+    expect(Number(await page.getByTestId('tag-count').textContent())).toBe(tagged);
+
     await page.getByTestId('inspect').click();
     await page.getByTestId('target-facts').waitFor();
     await expect

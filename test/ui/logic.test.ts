@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { moveFocus, tagRange, toggleTag, countTags } from '../../src/ui/logic/tag-selection';
 import { isNamedBytes } from '../../src/ui/logic/files';
+import { tagWarnings } from '../../src/ui/logic/tag-warnings';
 
 describe('tag selection', () => {
   it('toggles one sample and shift-selects a range in either direction', () => {
@@ -17,6 +18,19 @@ describe('tag selection', () => {
     expect(moveFocus(5, 'ArrowDown', 10, 100)).toBe(15);
     expect(moveFocus(95, 'ArrowDown', 10, 100)).toBe(99);
     expect(moveFocus(3, 'x', 10, 100)).toBeNull();
+  });
+});
+
+describe('tag warnings', () => {
+  it('warns of no tags, all tags, too few negatives, and of too few tags with a larger grid to draw', () => {
+    expect(tagWarnings(0, 500)[0]).toMatch(/No sample is tagged/);
+    expect(tagWarnings(500, 500)[0]).toMatch(/Every sample is tagged/);
+    expect(tagWarnings(495, 500)[0]).toMatch(/Only 5 samples are untagged/);
+    expect(tagWarnings(20, 500)).toEqual([]);
+    // A rare feature: 10 of 500 (the face ProgGAN's bangs) → draw 2,000; of 5,000 there is no larger grid.
+    expect(tagWarnings(10, 500)[0]).toMatch(/Only 10 samples .* draw more samples \(2,000\)/);
+    expect(tagWarnings(19, 2000)[0]).toContain('(5,000)');
+    expect(tagWarnings(19, 5000)[0]).not.toContain('draw more');
   });
 });
 

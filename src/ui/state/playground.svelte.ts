@@ -319,6 +319,19 @@ export class Playground {
     await this.tags.showPage(0);
   }
 
+  /**
+   * Switches how many samples the grid holds (each size keeps its own tags, as each seed does):
+   * a rare feature needs more samples for enough of them to show it.
+   */
+  async setGridSize(count: number): Promise<void> {
+    const id = this.library.modelId;
+    const board = this.tags.board;
+    if (id === null || count === board.count) return;
+    await board.open(id, board.latentDim, this.run.options.seed, count);
+    this.inspector.clear();
+    await this.tags.showPage(0);
+  }
+
   /** Adds `message` to the warnings shown above the cards. */
   warn(message: string): void {
     this.warning = this.warning === null ? message : `${this.warning} ${message}`;

@@ -1,4 +1,5 @@
 import { TagBoard } from './tag-board.svelte';
+import { tagWarnings } from '../logic/tag-warnings';
 import { morphoLabeler, type FeatureChoice } from '../workers/morpho-client';
 import { classifierLabeler, type FeatureLabeler } from '../../lib/eval/judge';
 import { isMnistShape } from '../../lib/models/image-shape';
@@ -121,15 +122,6 @@ export class TagStep {
 
   /** Warnings about the tag set before unlearning. */
   warnings(): string[] {
-    const n = this.board.tagged;
-    const count = this.board.count;
-    if (n === 0) return ['No sample is tagged: tag the ones that show the feature first.'];
-    if (n === count)
-      return ['Every sample is tagged: leave the ones without the feature untagged.'];
-    if (n < 10)
-      return [`Only ${n} samples are tagged; z_e from so few is noisy (aim for 20 or more).`];
-    if (count - n < 10)
-      return [`Only ${count - n} samples are untagged; the negatives are too few.`];
-    return [];
+    return tagWarnings(this.board.tagged, this.board.count);
   }
 }
