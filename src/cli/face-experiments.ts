@@ -18,6 +18,7 @@ import {
   FACE_BATCH_SIZE,
   FACE_FOCUS,
   FACE_ORACLE_ROWS,
+  FACE_POOL_ALPHA,
   FACE_POOL_SIZE,
   FACE_POOL_SIZES,
   faceOracleKey,
@@ -140,9 +141,12 @@ export async function runFaceExperiments(plan: FaceExperimentPlan): Promise<Face
     // As many steps as the main row, so only the number of tagged latents differs.
     const steps = faceRowSteps(plan.epochs);
     for (const poolSize of FACE_POOL_SIZES) {
-      const k = key(fm, ff, `-pool${poolSize}`);
-      const r = await attempt(k, () => faceRow(plan, k, fm, ff, { steps }, undefined, poolSize));
-      if (r !== null) results.pool?.push({ poolSize, result: r });
+      for (const alpha of [undefined, FACE_POOL_ALPHA]) {
+        const k = key(fm, ff, `-pool${poolSize}${alpha === undefined ? '' : `-alpha${alpha}`}`);
+        const overrides = alpha === undefined ? { steps } : { steps, alpha };
+        const r = await attempt(k, () => faceRow(plan, k, fm, ff, overrides, undefined, poolSize));
+        if (r !== null) results.pool?.push({ poolSize, result: r });
+      }
     }
   }
   if (groups.has('attack')) {

@@ -3,6 +3,7 @@ import {
   FACE_ATTACK_EPSILONS,
   FACE_BATCH_SIZE,
   FACE_FOCUS,
+  FACE_POOL_ALPHA,
   FACE_POOL_SIZE,
   faceRowSteps,
   PAPER_FACE_EPOCHS,
@@ -130,7 +131,7 @@ function allRows(faces: FaceExperimentResults): [string, FaceRowResult][] {
       a.result,
     ]),
     ...(faces.pool ?? []).map((p): [string, FaceRowResult] => [
-      `${faceRowName(p.result)}, ${p.poolSize.toLocaleString('en')} tagged`,
+      `${faceRowName(p.result)}, ${p.poolSize.toLocaleString('en')} tagged, α ${p.result.config.options.alpha}`,
       p.result,
     ]),
   ];
@@ -398,10 +399,14 @@ function table2(faces: FaceExperimentResults): string[] {
 /** The focus row with the paper's 500 tagged latents and with the larger pools of `--only pool`. */
 function poolTable(faces: FaceExperimentResults): string[] {
   const main = faces.main.find(isFocus);
+  const mainAtAlpha = faces.alpha.find((a) => a.alpha === FACE_POOL_ALPHA)?.result;
+  const alphaOf = (r: FaceRowResult): number => r.config.options.alpha;
   const rows = [
-    ...(main === undefined ? [] : [{ poolSize: FACE_POOL_SIZE, result: main }]),
+    ...[main, mainAtAlpha].flatMap((r) =>
+      r === undefined ? [] : [{ poolSize: FACE_POOL_SIZE, result: r }],
+    ),
     ...(faces.pool ?? []),
-  ].sort((a, b) => a.poolSize - b.poolSize);
+  ].sort((a, b) => a.poolSize - b.poolSize || alphaOf(b.result) - alphaOf(a.result));
   const steps = faceRowSteps(faces.epochs);
   return [
     '## Faces: how many tagged latents the direction needs (ProgGAN, bangs)',
@@ -409,12 +414,14 @@ function poolTable(faces: FaceExperimentResults): string[] {
     `The paper tags ${FACE_POOL_SIZE} CelebA latents, about 34 of them with bangs (6.74 %); the ` +
       `ProgGAN here draws bangs in about 3 % of its samples, so its ${FACE_POOL_SIZE} tagged latents ` +
       `hold about 10, and z_e (the mean difference) is mostly noise. The same row with more latents ` +
-      `tagged by the simulated person, trained for the same ${steps} steps ` +
+      `tagged by the simulated person, trained for the same ${steps} steps, at Table 4's α and at ` +
+      `Table 7's α ${FACE_POOL_ALPHA} (whose TFR, 0.42 %, is the one Table 1 prints for this row) ` +
       '(`npm run experiments -- --only pool --models proggan-faces --features bangs`):',
     '',
     table(
       [
         'tagged',
+        'α',
         'positives',
         'ROC-AUC',
         'TFR original → unlearned',
@@ -427,6 +434,7 @@ function poolTable(faces: FaceExperimentResults): string[] {
       ],
       rows.map(({ poolSize, result: r }) => [
         poolSize.toLocaleString('en'),
+        String(alphaOf(r)),
         String(r.target.positives),
         f3(r.rocAuc),
         `${pct(r.targetFeatureRatio.original)} → ${pct(r.targetFeatureRatio.unlearned)}`,

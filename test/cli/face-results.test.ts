@@ -293,50 +293,42 @@ describe('renderFaceResults', () => {
     expect(md).toContain('about 167 min of training per row');
   });
 
-  it('puts the larger tagged pools beside the main row, smallest first, with their bars', () => {
+  it('puts the larger tagged pools beside the main row, by size then α, with their bars', () => {
+    const at = (poolSize: number, alpha: number, n: Parameters<typeof row>[2]) => ({
+      poolSize,
+      result: row('proggan-faces', 'bangs', { ...n, alpha }),
+    });
     const withPool = {
       ...faces,
       pool: [
-        {
-          poolSize: 5000,
-          result: row('proggan-faces', 'bangs', {
-            orig: 0.03,
-            unl: 0.004,
-            fidO: 10,
-            fidU: 12,
-            auc: 0.9,
-          }),
-        },
-        {
-          poolSize: 2000,
-          result: row('proggan-faces', 'bangs', {
-            orig: 0.03,
-            unl: 0.02,
-            fidO: 10,
-            fidU: 10.5,
-            auc: 0.7,
-          }),
-        },
+        at(5000, 3, { orig: 0.03, unl: 0.004, fidO: 10, fidU: 10.8, auc: 0.9 }),
+        at(5000, 300, { orig: 0.03, unl: 0.004, fidO: 10, fidU: 12, auc: 0.9 }),
+        at(2000, 300, { orig: 0.03, unl: 0.02, fidO: 10, fidU: 10.5, auc: 0.7 }),
       ],
     };
     const out = renderFaceResults(withPool).join('\n');
     const section = out.slice(out.indexOf('## Faces: how many tagged latents'));
-    const firsts = section
-      .split('\n')
-      .filter((l) => /^\| [\d,]+ \|/.test(l))
-      .map((l) => l.split(' | ')[0].slice(2));
-    expect(firsts).toEqual(['500', '2,000', '5,000']);
-    // 5,000: AUC 0.9 ✓, TFR 0.4 % ✓, FID +20 % ✗.
-    expect(cells(section, '5,000').slice(-3)).toEqual(['✅', '✅', '❌']);
-    expect(cells(section, '2,000')[3]).toBe('3.00 % → 2.00 %');
-    expect(out).toContain('| ProgGAN, bangs, 5,000 tagged |');
+    const lines = section.split('\n').filter((l) => /^\| [\d,]+ \|/.test(l));
+    // The main row (500, α 300) and its Table 7 run at α 3 lead.
+    expect(lines.map((l) => l.split(' | ').slice(0, 2).join(' ').slice(2))).toEqual([
+      '500 300',
+      '500 3',
+      '2,000 300',
+      '5,000 300',
+      '5,000 3',
+    ]);
+    // 5,000 at α 300: AUC 0.9 ✓, TFR 0.4 % ✓, FID +20 % ✗; at α 3 FID +8 % ✓.
+    expect(lines[3].split(' | ').slice(-3)).toEqual(['✅', '✅', '❌ |']);
+    expect(lines[4].split(' | ').slice(-3)).toEqual(['✅', '✅', '✅ |']);
+    expect(lines[2]).toContain('| 3.00 % → 2.00 % |');
+    expect(out).toContain('| ProgGAN, bangs, 5,000 tagged, α 3 |');
     expect(md).not.toContain('how many tagged latents');
     // A run without the pool group keeps the last report's pools.
     const merged = mergeFaceResults(faces, withPool, {
       groups: new Set(['main']),
       models: new Set(['proggan-faces']),
     });
-    expect(merged?.pool).toHaveLength(2);
+    expect(merged?.pool).toHaveLength(3);
     expect(hasFaceResults({ ...empty(), pool: withPool.pool })).toBe(true);
   });
 
