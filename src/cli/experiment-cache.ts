@@ -22,8 +22,8 @@ export interface ExperimentCacheOptions {
   log: (line: string) => void;
   /**
    * What the run of `key` was made from (e.g. the SHA-256 of its generator's weights), or null
-   * when unknown. A result cached with other provenance is stale: it runs again (with
-   * --report-only it is left out). Results cached before provenance was kept are used as they are.
+   * when unknown. A result cached with other provenance, or with none recorded (cached before
+   * provenance was kept), is stale: it runs again (with --report-only it is left out).
    */
   provenance?: (key: string) => Record<string, string> | null;
 }
@@ -66,7 +66,8 @@ export class ExperimentCache {
   /** What differs between the provenance cached with `key` and `madeOf` ('' when none does). */
   private stale(key: string, madeOf: Record<string, string> | null): string {
     const path = this.provenancePath(key);
-    if (madeOf === null || !existsSync(path)) return '';
+    if (madeOf === null) return '';
+    if (!existsSync(path)) return 'no record of its weights';
     const saved = JSON.parse(readFileSync(path, 'utf8')) as Record<string, string>;
     return Object.keys(madeOf)
       .filter((k) => saved[k] !== madeOf[k])

@@ -79,11 +79,16 @@ describe('ExperimentCache', () => {
     ).toBe(4);
   });
 
-  it('uses a result cached before provenance was kept as it is', async () => {
+  it('runs a result cached without a record of its weights again, once its weights are known', async () => {
     const { dir } = cacheIn();
     await cacheIn({}, dir).cache.cached('old-row', async () => 'old');
+    // Without provenance (a key that names no generator) the old result stands.
+    expect(await cacheIn({}, dir).cache.cached('old-row', async () => 'again')).toBe('old');
     const now = cacheIn({ provenance: () => ({ 'x/weights.bin': 'cc' }) }, dir);
-    expect(await now.cache.cached('old-row', async () => 'new')).toBe('old');
+    expect(await now.cache.cached('old-row', async () => 'new')).toBe('new');
+    expect(now.lines.join('\n')).toContain('(no record of its weights): stale');
+    const later = cacheIn({ provenance: () => ({ 'x/weights.bin': 'cc' }) }, dir);
+    expect(await later.cache.cached('old-row', async () => 'newer')).toBe('new');
   });
 
   it('lets any other error through optional', async () => {
