@@ -2,7 +2,7 @@
  * The cache of `npm run experiments`: each run's result is a JSON file named by its key, so an
  * interrupted run resumes where it stopped; `fresh` ignores the cache, `reportOnly` runs nothing.
  */
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { GeneratorBytes } from '../lib/models/bytes';
 import type { GradientSourceFactory } from '../lib/train/data-parallel';
@@ -54,9 +54,29 @@ export class ExperimentCache {
     const value = await fn();
     log(`[${key}] done in ${formatDuration((performance.now() - t0) / 1000)}`);
     writeFileSync(path, JSON.stringify(value, null, 2));
+    rmSync(this.failurePath(key), { force: true });
     if (madeOf !== null) writeFileSync(this.provenancePath(key), JSON.stringify(madeOf, null, 2));
     this.ran.add(key);
     return value;
+  }
+
+  /**
+   * Records that run `key` stopped with `reason` (e.g. its tagger found no positives), so a
+   * later report can say so; a later success of the same key clears it.
+   */
+  recordFailure(key: string, reason: string): void {
+    writeFileSync(this.failurePath(key), JSON.stringify({ reason }, null, 2));
+  }
+
+  /** Why run `key` last stopped, or null when it has not failed since it last succeeded. */
+  failure(key: string): string | null {
+    const path = this.failurePath(key);
+    if (!existsSync(path)) return null;
+    return (JSON.parse(readFileSync(path, 'utf8')) as { reason: string }).reason;
+  }
+
+  private failurePath(key: string): string {
+    return join(this.options.dir, `${key}.failed.json`);
   }
 
   private provenancePath(key: string): string {

@@ -84,15 +84,20 @@ export async function runFaceExperiments(plan: FaceExperimentPlan): Promise<Face
   };
   /**
    * `work`'s result; null when --report-only found it not cached, or when it failed: a row
-   * whose tagger finds no positives must not end a run of hours, so the failure is logged and
-   * reported, and the other runs go on.
+   * whose tagger finds no positives must not end a run of hours, so the failure is logged,
+   * recorded in the cache (a later --report-only reports it too) and reported, and the other
+   * runs go on.
    */
   const attempt = async <T>(run: string, work: () => Promise<T>): Promise<T | null> => {
     try {
-      return await cache.optional(work());
+      const result = await cache.optional(work());
+      const reason = result === null ? cache.failure(run) : null;
+      if (reason !== null) results.failed.push({ run, reason });
+      return result;
     } catch (e) {
       const reason = e instanceof Error ? e.message : String(e);
       plan.log(`[${run}] failed: ${reason}`);
+      cache.recordFailure(run, reason);
       results.failed.push({ run, reason });
       return null;
     }

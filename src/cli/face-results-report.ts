@@ -5,6 +5,7 @@ import {
   FACE_FOCUS,
   FACE_POOL_ALPHA,
   FACE_POOL_SIZE,
+  FACE_TABLE1_ROWS,
   faceRowSteps,
   PAPER_FACE_EPOCHS,
   trainingMinutes,
@@ -222,6 +223,20 @@ function oracleLines(faces: FaceExperimentResults): string[] {
   ];
 }
 
+/**
+ * A line naming Table 1's rows that are not in the report, and whether they stopped with an
+ * error (listed above the table: e.g. a generator that draws no beards gives its tagger none).
+ */
+function missingRows(faces: FaceExperimentResults): string[] {
+  const missing = FACE_TABLE1_ROWS.filter(
+    ([m, f]) => !faces.main.some((r) => r.model === m && r.feature === f),
+  ).map(([m, f]) => {
+    const failed = faces.failed.some((x) => x.run.startsWith(`${m}-${f}-e`));
+    return `${faceRowName({ model: m, feature: f })} (${failed ? 'stopped, see above' : 'not run'})`;
+  });
+  return missing.length === 0 ? [] : [`Not in this table: ${missing.join('; ')}.`, ''];
+}
+
 function table1(faces: FaceExperimentResults): string[] {
   const bar = faces.main.filter(isFocus);
   const oracleOf = (r: FaceRowResult) =>
@@ -264,6 +279,7 @@ function table1(faces: FaceExperimentResults): string[] {
       }),
     ),
     '',
+    ...missingRows(faces),
     ...(bar.length === 0
       ? []
       : [

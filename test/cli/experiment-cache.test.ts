@@ -91,6 +91,15 @@ describe('ExperimentCache', () => {
     expect(await later.cache.cached('old-row', async () => 'newer')).toBe('new');
   });
 
+  it('keeps why a run stopped until the same run succeeds', async () => {
+    const { cache, dir } = cacheIn();
+    expect(cache.failure('row-d')).toBeNull();
+    cache.recordFailure('row-d', 'no positives');
+    expect(cacheIn({ reportOnly: true }, dir).cache.failure('row-d')).toBe('no positives');
+    await cache.cached('row-d', async () => 1);
+    expect(cache.failure('row-d')).toBeNull();
+  });
+
   it('lets any other error through optional', async () => {
     const { cache } = cacheIn();
     const failing = cache.cached('row-c', async () => {

@@ -348,6 +348,15 @@ describe('renderFaceResults', () => {
     expect(md).not.toContain('stopped with an error');
   });
 
+  it("names Table 1's rows that are not in it, and why when a run stopped", () => {
+    const failed = [{ run: 'proggan-faces-beard-e20-n1000', reason: 'no positives' }];
+    const text = renderFaceResults({ ...faces, failed }).join('\n');
+    expect(text).toContain(
+      'Not in this table: ProgGAN, beard (stopped, see above); ProgGAN, hat (not run); ' +
+        'ProgGAN, glasses (not run); VAE, bangs (not run).',
+    );
+  });
+
   it('links only the before/after sheets that exist', () => {
     const sheets = new Set(['proggan-faces-bangs-before.png', 'proggan-faces-bangs-after.png']);
     const linked = renderFaceResults(faces, sheets).join('\n');
