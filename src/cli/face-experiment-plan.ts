@@ -86,11 +86,17 @@ export const DEFAULT_FACE_EPOCHS = 12;
 export const FACE_POOL_SIZE = 500;
 
 /**
- * Larger tagged pools for the focus row (`--only pool`), trained for the main row's steps. The
+ * Larger tagged pools for the bangs rows (`--only pool`), trained for the main row's steps. The
  * paper's 500 CelebA latents hold ~34 faces with bangs (6.74 %); at the ProgGAN's 3 % the same
  * 500 hold ~10, too few for a steady mean difference: these pools ask how many the direction needs.
  */
 export const FACE_POOL_SIZES = [2000, 5000] as const;
+
+/** The rows the pool group runs: bangs on both face generators. */
+export const FACE_POOL_ROWS: readonly (readonly [FaceGeneratorId, FaceAttribute])[] = [
+  ['proggan-faces', 'bangs'],
+  ['vae-faces', 'bangs'],
+];
 
 /**
  * The α of the pool group's second run at each size: Table 7's α 3, whose TFR (0.42 %) is the
@@ -172,7 +178,7 @@ export interface FaceExperimentResults {
   ablation: { name: string; result: FaceRowResult }[];
   alpha: { alpha: number; result: FaceRowResult }[];
   attack: FaceAttackRow[];
-  /** The focus row with larger tagged pools, at Table 4's α and FACE_POOL_ALPHA (absent in reports made before them). */
+  /** FACE_POOL_ROWS with larger tagged pools, at Table 4's α and FACE_POOL_ALPHA (absent in reports made before them). */
   pool?: { poolSize: number; result: FaceRowResult }[];
   /** Table 1's oracles (absent in reports made before the face oracle existed). */
   oracle?: FaceOracleRow[];

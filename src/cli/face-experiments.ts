@@ -1,6 +1,6 @@
 /**
  * The face groups of `npm run experiments`: Table 1's face rows (main), Table 6 (ablation),
- * Table 7 (alpha), Table 2 (attack) and larger tagged pools (pool) on ProgGAN bangs, each row run by the same protocol as
+ * Table 7 (alpha) and Table 2 (attack) on ProgGAN bangs, larger tagged pools (pool) on bangs, each row run by the same protocol as
  * `npm run unlearn` (unlearn-face-row.ts) with fewer epochs than the paper's 500 when asked,
  * cached under keys that name its settings, with before/after sheets of the main rows.
  */
@@ -19,6 +19,7 @@ import {
   FACE_FOCUS,
   FACE_ORACLE_ROWS,
   FACE_POOL_ALPHA,
+  FACE_POOL_ROWS,
   FACE_POOL_SIZE,
   FACE_POOL_SIZES,
   faceOracleKey,
@@ -126,6 +127,19 @@ export async function runFaceExperiments(plan: FaceExperimentPlan): Promise<Face
     );
     if (r !== null) results.oracle?.push({ model: m, feature: f, ...r });
   }
+  // As many steps as the main row, so only the number of tagged latents differs.
+  const poolSteps = faceRowSteps(plan.epochs);
+  for (const [m, f] of FACE_POOL_ROWS) {
+    if (!groups.has('pool') || !models.has(m) || !wanted(f)) continue;
+    for (const poolSize of FACE_POOL_SIZES) {
+      for (const alpha of [undefined, FACE_POOL_ALPHA]) {
+        const k = key(m, f, `-pool${poolSize}${alpha === undefined ? '' : `-alpha${alpha}`}`);
+        const overrides = alpha === undefined ? { steps: poolSteps } : { steps: poolSteps, alpha };
+        const r = await attempt(k, () => faceRow(plan, k, m, f, overrides, undefined, poolSize));
+        if (r !== null) results.pool?.push({ poolSize, result: r });
+      }
+    }
+  }
   const [fm, ff] = FACE_FOCUS;
   if (!models.has(fm) || !wanted(ff)) return results;
   if (groups.has('ablation')) {
@@ -140,18 +154,6 @@ export async function runFaceExperiments(plan: FaceExperimentPlan): Promise<Face
       const k = key(fm, ff, `-alpha${alpha}`);
       const r = await attempt(k, () => faceRow(plan, k, fm, ff, { alpha }));
       if (r !== null) results.alpha.push({ alpha, result: r });
-    }
-  }
-  if (groups.has('pool')) {
-    // As many steps as the main row, so only the number of tagged latents differs.
-    const steps = faceRowSteps(plan.epochs);
-    for (const poolSize of FACE_POOL_SIZES) {
-      for (const alpha of [undefined, FACE_POOL_ALPHA]) {
-        const k = key(fm, ff, `-pool${poolSize}${alpha === undefined ? '' : `-alpha${alpha}`}`);
-        const overrides = alpha === undefined ? { steps } : { steps, alpha };
-        const r = await attempt(k, () => faceRow(plan, k, fm, ff, overrides, undefined, poolSize));
-        if (r !== null) results.pool?.push({ poolSize, result: r });
-      }
     }
   }
   if (groups.has('attack')) {

@@ -4,6 +4,7 @@ import {
   FACE_BATCH_SIZE,
   FACE_FOCUS,
   FACE_POOL_ALPHA,
+  FACE_POOL_ROWS,
   FACE_POOL_SIZE,
   FACE_TABLE1_ROWS,
   faceRowSteps,
@@ -412,30 +413,42 @@ function table2(faces: FaceExperimentResults): string[] {
   ];
 }
 
-/** The focus row with the paper's 500 tagged latents and with the larger pools of `--only pool`. */
+/**
+ * The bangs rows with the paper's 500 tagged latents (the main row, and the ProgGAN's Table 7
+ * run at FACE_POOL_ALPHA) and with the larger pools of `--only pool`.
+ */
 function poolTable(faces: FaceExperimentResults): string[] {
-  const main = faces.main.find(isFocus);
-  const mainAtAlpha = faces.alpha.find((a) => a.alpha === FACE_POOL_ALPHA)?.result;
   const alphaOf = (r: FaceRowResult): number => r.config.options.alpha;
-  const rows = [
-    ...[main, mainAtAlpha].flatMap((r) =>
-      r === undefined ? [] : [{ poolSize: FACE_POOL_SIZE, result: r }],
-    ),
-    ...(faces.pool ?? []),
-  ].sort((a, b) => a.poolSize - b.poolSize || alphaOf(b.result) - alphaOf(a.result));
+  const pools = faces.pool ?? [];
+  const models = FACE_POOL_ROWS.filter(([m, f]) =>
+    pools.some((p) => p.result.model === m && p.result.feature === f),
+  );
+  const rows = models.flatMap(([m, f]) => {
+    const main = faces.main.find((r) => r.model === m && r.feature === f);
+    const atAlpha = [m, f].join() === FACE_FOCUS.join() ? faces.alpha : [];
+    const mainAtAlpha = atAlpha.find((a) => a.alpha === FACE_POOL_ALPHA)?.result;
+    return [
+      ...[main, mainAtAlpha].flatMap((r) =>
+        r === undefined ? [] : [{ poolSize: FACE_POOL_SIZE, result: r }],
+      ),
+      ...pools.filter((p) => p.result.model === m && p.result.feature === f),
+    ].sort((a, b) => a.poolSize - b.poolSize || alphaOf(b.result) - alphaOf(a.result));
+  });
   const steps = faceRowSteps(faces.epochs);
   return [
-    '## Faces: how many tagged latents the direction needs (ProgGAN, bangs)',
+    '## Faces: how many tagged latents the direction needs (bangs)',
     '',
     `The paper tags ${FACE_POOL_SIZE} CelebA latents, about 34 of them with bangs (6.74 %); the ` +
       `ProgGAN here draws bangs in about 3 % of its samples, so its ${FACE_POOL_SIZE} tagged latents ` +
-      `hold about 10, and z_e (the mean difference) is mostly noise. The same row with more latents ` +
-      `tagged by the simulated person, trained for the same ${steps} steps, at Table 4's α and at ` +
-      `Table 7's α ${FACE_POOL_ALPHA} (whose TFR, 0.42 %, is the one Table 1 prints for this row) ` +
-      '(`npm run experiments -- --only pool --models proggan-faces --features bangs`):',
+      `hold about 10, and z_e (the mean difference) is mostly noise. The bangs rows with more ` +
+      `latents tagged by the simulated person, trained for the same ${steps} steps, at Table 4's α ` +
+      `and at Table 7's α ${FACE_POOL_ALPHA} (whose TFR on ProgGAN, 0.42 %, is the one Table 1 ` +
+      'prints for that row) (`npm run experiments -- --only pool --models proggan-faces,vae-faces ' +
+      '--features bangs`):',
     '',
     table(
       [
+        'row',
         'tagged',
         'α',
         'positives',
@@ -449,6 +462,7 @@ function poolTable(faces: FaceExperimentResults): string[] {
         'FID within +10 %',
       ],
       rows.map(({ poolSize, result: r }) => [
+        faceRowName(r),
         poolSize.toLocaleString('en'),
         String(alphaOf(r)),
         String(r.target.positives),

@@ -293,29 +293,38 @@ describe('renderFaceResults', () => {
     expect(md).toContain('about 167 min of training per row');
   });
 
-  it('puts the larger tagged pools beside the main row, by size then α, with their bars', () => {
-    const at = (poolSize: number, alpha: number, n: Parameters<typeof row>[2]) => ({
-      poolSize,
-      result: row('proggan-faces', 'bangs', { ...n, alpha }),
-    });
+  it('puts the larger tagged pools beside the main rows, by model, size and α, with their bars', () => {
+    const at = (
+      model: FaceGeneratorId,
+      poolSize: number,
+      alpha: number,
+      n: Parameters<typeof row>[2],
+    ) => ({ poolSize, result: row(model, 'bangs', { ...n, alpha }) });
     const withPool = {
       ...faces,
+      main: [...faces.main, row('vae-faces', 'bangs', { orig: 0.06, unl: 0.006, auc: 0.8 })],
       pool: [
-        at(5000, 3, { orig: 0.03, unl: 0.004, fidO: 10, fidU: 10.8, auc: 0.9 }),
-        at(5000, 300, { orig: 0.03, unl: 0.004, fidO: 10, fidU: 12, auc: 0.9 }),
-        at(2000, 300, { orig: 0.03, unl: 0.02, fidO: 10, fidU: 10.5, auc: 0.7 }),
+        at('proggan-faces', 5000, 3, { orig: 0.03, unl: 0.004, fidO: 10, fidU: 10.8, auc: 0.9 }),
+        at('vae-faces', 2000, 300, { orig: 0.06, unl: 0.004, auc: 0.87 }),
+        at('proggan-faces', 5000, 300, { orig: 0.03, unl: 0.004, fidO: 10, fidU: 12, auc: 0.9 }),
+        at('proggan-faces', 2000, 300, { orig: 0.03, unl: 0.02, fidO: 10, fidU: 10.5, auc: 0.7 }),
       ],
     };
     const out = renderFaceResults(withPool).join('\n');
-    const section = out.slice(out.indexOf('## Faces: how many tagged latents'));
-    const lines = section.split('\n').filter((l) => /^\| [\d,]+ \|/.test(l));
-    // The main row (500, α 300) and its Table 7 run at α 3 lead.
-    expect(lines.map((l) => l.split(' | ').slice(0, 2).join(' ').slice(2))).toEqual([
-      '500 300',
-      '500 3',
-      '2,000 300',
-      '5,000 300',
-      '5,000 3',
+    const start = out.indexOf('## Faces: how many tagged latents');
+    const section = out.slice(start, out.indexOf('\n## ', start + 1));
+    const lines = section
+      .split('\n')
+      .filter((l) => /^\| (ProgGAN|VAE), bangs \| [\d,]+ \|/.test(l));
+    // Each model's main row (and the ProgGAN's Table 7 run at α 3) leads its larger pools.
+    expect(lines.map((l) => l.split(' | ').slice(0, 3).join(' ').slice(2))).toEqual([
+      'ProgGAN, bangs 500 300',
+      'ProgGAN, bangs 500 3',
+      'ProgGAN, bangs 2,000 300',
+      'ProgGAN, bangs 5,000 300',
+      'ProgGAN, bangs 5,000 3',
+      'VAE, bangs 500 300',
+      'VAE, bangs 2,000 300',
     ]);
     // 5,000 at α 300: AUC 0.9 ✓, TFR 0.4 % ✓, FID +20 % ✗; at α 3 FID +8 % ✓.
     expect(lines[3].split(' | ').slice(-3)).toEqual(['✅', '✅', '❌ |']);
@@ -328,7 +337,7 @@ describe('renderFaceResults', () => {
       groups: new Set(['main']),
       models: new Set(['proggan-faces']),
     });
-    expect(merged?.pool).toHaveLength(3);
+    expect(merged?.pool).toHaveLength(4);
     expect(hasFaceResults({ ...empty(), pool: withPool.pool })).toBe(true);
   });
 
