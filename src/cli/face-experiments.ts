@@ -1,8 +1,9 @@
 /**
  * The face groups of `npm run experiments`: Table 1's face rows (main), Table 6 (ablation),
- * Table 7 (alpha) and Table 2 (attack) on ProgGAN bangs, larger tagged pools (pool) on bangs, each row run by the same protocol as
- * `npm run unlearn` (unlearn-face-row.ts) with fewer epochs than the paper's 500 when asked,
- * cached under keys that name its settings, with before/after sheets of the main rows.
+ * Table 7 (alpha) and Table 2 (attack) on ProgGAN bangs, and larger tagged pools (pool) on the
+ * bangs rows; each row run by the same protocol as `npm run unlearn` (unlearn-face-row.ts) with
+ * fewer epochs than the paper's 500 when asked, cached under keys that name its settings, with
+ * before/after sheets of the main rows.
  */
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';

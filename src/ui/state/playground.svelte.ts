@@ -311,12 +311,8 @@ export class Playground {
   /** Switches the run seed: the grid (with its own saved tags), previews and evaluation follow. */
   async setSeed(seed: number): Promise<void> {
     this.run.setOption('seed', seed);
-    const id = this.library.modelId;
-    if (this.run.options.seed !== seed || id === null) return;
-    const board = this.tags.board;
-    await board.open(id, board.latentDim, seed, board.count);
-    this.inspector.clear();
-    await this.tags.showPage(0);
+    if (this.run.options.seed !== seed) return;
+    await this.reopenGrid(seed, this.tags.board.count);
   }
 
   /**
@@ -324,10 +320,16 @@ export class Playground {
    * a rare feature needs more samples for enough of them to show it.
    */
   async setGridSize(count: number): Promise<void> {
+    if (count === this.tags.board.count) return;
+    await this.reopenGrid(this.run.options.seed, count);
+  }
+
+  /** Opens the grid of (seed, count) for the loaded model, with its saved tags, at page 1. */
+  private async reopenGrid(seed: number, count: number): Promise<void> {
     const id = this.library.modelId;
+    if (id === null) return;
     const board = this.tags.board;
-    if (id === null || count === board.count) return;
-    await board.open(id, board.latentDim, this.run.options.seed, count);
+    await board.open(id, board.latentDim, seed, count);
     this.inspector.clear();
     await this.tags.showPage(0);
   }
