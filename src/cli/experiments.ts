@@ -1,6 +1,6 @@
 /**
- * `npm run experiments [-- --only main,oracle,ablation,alpha,front,quality,attack,pool] [--samples N]
- *   [--oracle-epochs E] [--oracle-dcgan-epochs E] [--face-epochs E] [--face-oracle-steps S]
+ * `npm run experiments [-- --only main,oracle,ablation,alpha,front,quality,attack,pool,length]
+ *   [--samples N] [--oracle-epochs E] [--oracle-dcgan-epochs E] [--face-epochs E] [--face-oracle-steps S]
  *   [--models vae-mnist,dcgan-mnist,proggan-faces,vae-faces] [--features thickness,slant,bangs,…]
  *   [--attack-epsilons 0.1,1] [--workers N]
  *   [--cache DIR] [--docs DIR] [--fresh | --report-only]`
@@ -72,9 +72,10 @@ const GROUPS = [
   'quality',
   'attack',
   'pool',
+  'length',
 ] as const;
-/** The groups with MNIST runs ('pool' has face runs only). */
-const MNIST_GROUPS = GROUPS.filter((g) => g !== 'pool');
+/** The groups with MNIST runs ('pool' and 'length' have face runs only). */
+const MNIST_GROUPS = GROUPS.filter((g) => g !== 'pool' && g !== 'length');
 type Group = (typeof GROUPS)[number];
 
 const { values } = parseArgs({

@@ -103,6 +103,16 @@ export const FACE_POOL_ROWS: readonly (readonly [FaceGeneratorId, FaceAttribute]
  * one Table 1 prints for ProgGAN Bang, so it may well be the α of the paper's main face row.
  */
 export const FACE_POOL_ALPHA = 3;
+
+/**
+ * The length group (`--only length`): ProgGAN bangs with FACE_LENGTH_POOL tagged latents at
+ * FACE_POOL_ALPHA (the pool group's best trade), trained for the main row's steps and for each of
+ * FACE_LENGTH_STEPS, each on FACE_LENGTH_SEEDS seeds (the run's seed and the next ones), so that
+ * what a longer fine-tune does to FID_faces stands apart from the spread between seeds.
+ */
+export const FACE_LENGTH_POOL = 2000;
+export const FACE_LENGTH_STEPS = [400, 1000] as const;
+export const FACE_LENGTH_SEEDS = 3;
 export const FACE_BATCH_SIZE = 64;
 
 /** The settings that change a face row's result besides its own options. */
@@ -180,6 +190,8 @@ export interface FaceExperimentResults {
   attack: FaceAttackRow[];
   /** FACE_POOL_ROWS with larger tagged pools, at Table 4's α and FACE_POOL_ALPHA (absent in reports made before them). */
   pool?: { poolSize: number; result: FaceRowResult }[];
+  /** The length group's runs: steps and seed of each (absent in reports made before it). */
+  length?: { steps: number; seed: number; result: FaceRowResult }[];
   /** Table 1's oracles (absent in reports made before the face oracle existed). */
   oracle?: FaceOracleRow[];
   /** Runs that stopped with an error (e.g. the tagger found no positives), and why. */
@@ -190,7 +202,8 @@ export interface FaceExperimentResults {
 export function hasFaceResults(faces: FaceExperimentResults | undefined): boolean {
   if (faces === undefined) return false;
   const { main, ablation, alpha, attack, failed } = faces;
-  const extra = (faces.oracle?.length ?? 0) + (faces.pool?.length ?? 0);
+  const extra =
+    (faces.oracle?.length ?? 0) + (faces.pool?.length ?? 0) + (faces.length?.length ?? 0);
   return main.length + ablation.length + alpha.length + attack.length + extra + failed.length > 0;
 }
 
@@ -229,7 +242,7 @@ export function mergeFaceResults(
   const keep = <
     T extends FaceRowResult | { result: FaceRowResult } | FaceAttackRow | FaceOracleRow,
   >(
-    group: 'main' | 'ablation' | 'alpha' | 'attack' | 'oracle' | 'pool',
+    group: 'main' | 'ablation' | 'alpha' | 'attack' | 'oracle' | 'pool' | 'length',
     now: T[],
     before: T[],
   ): T[] => {
@@ -245,6 +258,7 @@ export function mergeFaceResults(
     attack: keep('attack', current.attack, previous.attack),
     oracle: keep('oracle', current.oracle ?? [], previous.oracle ?? []),
     pool: keep('pool', current.pool ?? [], previous.pool ?? []),
+    length: keep('length', current.length ?? [], previous.length ?? []),
     failed: current.failed,
   };
 }

@@ -18,6 +18,9 @@ import {
   FACE_ATTACK_EPSILONS,
   FACE_BATCH_SIZE,
   FACE_FOCUS,
+  FACE_LENGTH_POOL,
+  FACE_LENGTH_SEEDS,
+  FACE_LENGTH_STEPS,
   FACE_ORACLE_ROWS,
   FACE_POOL_ALPHA,
   FACE_POOL_ROWS,
@@ -46,7 +49,15 @@ import {
 import { engineWithShipped, readModelBytes } from './unlearn-row';
 
 /** The groups of `npm run experiments` that have face runs. */
-export const FACE_GROUPS = ['main', 'oracle', 'ablation', 'alpha', 'attack', 'pool'] as const;
+export const FACE_GROUPS = [
+  'main',
+  'oracle',
+  'ablation',
+  'alpha',
+  'attack',
+  'pool',
+  'length',
+] as const;
 export type FaceGroup = (typeof FACE_GROUPS)[number];
 
 export interface FaceExperimentPlan extends FaceRunSettings {
@@ -82,6 +93,7 @@ export async function runFaceExperiments(plan: FaceExperimentPlan): Promise<Face
     attack: [],
     oracle: [],
     pool: [],
+    length: [],
     failed: [],
   };
   /**
@@ -155,6 +167,23 @@ export async function runFaceExperiments(plan: FaceExperimentPlan): Promise<Face
       const k = key(fm, ff, `-alpha${alpha}`);
       const r = await attempt(k, () => faceRow(plan, k, fm, ff, { alpha }));
       if (r !== null) results.alpha.push({ alpha, result: r });
+    }
+  }
+  if (groups.has('length')) {
+    // Shortest first on every seed, so a run cut short still has whole lengths; the main row's
+    // steps on the run's seed is the pool group's run, reused from the cache.
+    const suffix = `-pool${FACE_LENGTH_POOL}-alpha${FACE_POOL_ALPHA}`;
+    for (const steps of [poolSteps, ...FACE_LENGTH_STEPS]) {
+      for (let i = 0; i < FACE_LENGTH_SEEDS; i++) {
+        const seed = plan.seed + i;
+        const named = steps === poolSteps ? suffix : `${suffix}-steps${steps}`;
+        const k = faceRunKey(fm, ff, { ...plan, seed }, named);
+        const overrides = { steps, seed, alpha: FACE_POOL_ALPHA };
+        const r = await attempt(k, () =>
+          faceRow(plan, k, fm, ff, overrides, undefined, FACE_LENGTH_POOL),
+        );
+        if (r !== null) results.length?.push({ steps, seed, result: r });
+      }
     }
   }
   if (groups.has('attack')) {

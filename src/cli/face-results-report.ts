@@ -3,6 +3,7 @@ import {
   FACE_ATTACK_EPSILONS,
   FACE_BATCH_SIZE,
   FACE_FOCUS,
+  FACE_LENGTH_POOL,
   FACE_POOL_ALPHA,
   FACE_POOL_ROWS,
   FACE_POOL_SIZE,
@@ -111,6 +112,24 @@ const unlearnedBars = (r: FaceRowResult): string[] => [
   check(r.rocAuc >= 0.85),
 ];
 
+/** A tagged-pool run's columns, from its positives to its FID_faces, and their headers. */
+const UNLEARNED_HEADERS = [
+  'positives',
+  'ROC-AUC',
+  'TFR original → unlearned',
+  'floor',
+  'IS_faces',
+  'FID_faces (change)',
+];
+const unlearnedCells = (r: FaceRowResult): string[] => [
+  String(r.target.positives),
+  f3(r.rocAuc),
+  `${pct(r.targetFeatureRatio.original)} → ${pct(r.targetFeatureRatio.unlearned)}`,
+  pct(r.targetFeatureRatio.floor),
+  `${f3(r.isFaces.original)} → ${f3(r.isFaces.unlearned)}`,
+  `${f2(r.fidFaces.original)} → ${f2(r.fidFaces.unlearned)} (${signedPct(fidChange(r))})`,
+];
+
 /** The α rows of Table 7 in order of α, and whether the unlearned TFR never rises with α. */
 export function alphaTrend(faces: FaceExperimentResults): {
   rows: { alpha: number; result: FaceRowResult }[];
@@ -148,6 +167,14 @@ function allRows(faces: FaceExperimentResults): [string, FaceRowResult][] {
       `${faceRowName(p.result)}, ${p.poolSize.toLocaleString('en')} tagged, α ${p.result.config.options.alpha}`,
       p.result,
     ]),
+    // The length group's run that is also the pool group's is listed once.
+    ...(faces.length ?? [])
+      .filter((l) => !(faces.pool ?? []).some((p) => p.result.recipe === l.result.recipe))
+      .map((l): [string, FaceRowResult] => [
+        `${faceRowName(l.result)}, ${l.result.config.poolSize.toLocaleString('en')} tagged, ` +
+          `α ${l.result.config.options.alpha}, seed ${l.seed}`,
+        l.result,
+      ]),
   ];
 }
 
@@ -203,6 +230,7 @@ export function renderFaceResults(
   if (faces.alpha.length > 0) out.push(...table7(faces));
   if (faces.attack.length > 0) out.push(...table2(faces));
   if ((faces.pool?.length ?? 0) > 0) out.push(...poolTable(faces));
+  if ((faces.length?.length ?? 0) > 0) out.push(...lengthTable(faces));
   out.push(...sheetLines(faces, sheets), ...runsTable(faces));
   return out;
 }
@@ -455,37 +483,69 @@ function poolTable(faces: FaceExperimentResults): string[] {
       '--features bangs`):',
     '',
     table(
-      [
-        'row',
-        'tagged',
-        'α',
-        'positives',
-        'ROC-AUC',
-        'TFR original → unlearned',
-        'floor',
-        'IS_faces',
-        'FID_faces (change)',
-        'AUC ≥ 0.85',
-        'TFR ≤ 1 %',
-        'FID within +10 %',
-      ],
+      ['row', 'tagged', 'α', ...UNLEARNED_HEADERS, 'AUC ≥ 0.85', 'TFR ≤ 1 %', 'FID within +10 %'],
       rows.map(({ poolSize, result: r }) => {
         const [tfr, fid, auc] = unlearnedBars(r);
         return [
           faceRowName(r),
           poolSize.toLocaleString('en'),
           String(alphaOf(r)),
-          String(r.target.positives),
-          f3(r.rocAuc),
-          `${pct(r.targetFeatureRatio.original)} → ${pct(r.targetFeatureRatio.unlearned)}`,
-          pct(r.targetFeatureRatio.floor),
-          `${f3(r.isFaces.original)} → ${f3(r.isFaces.unlearned)}`,
-          `${f2(r.fidFaces.original)} → ${f2(r.fidFaces.unlearned)} (${signedPct(fidChange(r))})`,
+          ...unlearnedCells(r),
           auc,
           tfr,
           fid,
         ];
       }),
+    ),
+    '',
+  ];
+}
+
+/** Per number of steps: its runs' mean FID_faces change and mean unlearned TFR, shortest first. */
+export function lengthMeans(
+  faces: FaceExperimentResults,
+): { steps: number; runs: number; fidChange: number; tfr: number }[] {
+  const runs = faces.length ?? [];
+  const steps = [...new Set(runs.map((r) => r.steps))].sort((a, b) => a - b);
+  const mean = (xs: number[]): number => xs.reduce((a, b) => a + b, 0) / xs.length;
+  return steps.map((n) => {
+    const of = runs.filter((r) => r.steps === n).map((r) => r.result);
+    return {
+      steps: n,
+      runs: of.length,
+      fidChange: mean(of.map(fidChange)),
+      tfr: mean(of.map((r) => r.targetFeatureRatio.unlearned)),
+    };
+  });
+}
+
+/** The length group: ProgGAN bangs (2,000 tagged, α 3) by steps and seed, and the means. */
+function lengthTable(faces: FaceExperimentResults): string[] {
+  const runs = [...(faces.length ?? [])].sort((a, b) => a.steps - b.steps || a.seed - b.seed);
+  return [
+    `## Faces: a longer fine-tune (ProgGAN, bangs, ${FACE_LENGTH_POOL.toLocaleString('en')} tagged, α ${FACE_POOL_ALPHA})`,
+    '',
+    `The pool group's best trade, trained for more steps, each on three seeds (a seed draws ` +
+      'its own tagged grid, training order and evaluation samples): the FID_faces a fine-tune ' +
+      'costs comes down as it trains on, and one seed says little about it ' +
+      '(`npm run experiments -- --only length --models proggan-faces --features bangs`):',
+    '',
+    table(
+      ['steps', 'seed', ...UNLEARNED_HEADERS, 'TFR ≤ 1 %', 'FID within +10 %'],
+      runs.map(({ steps, seed, result: r }) => {
+        const [tfr, fid] = unlearnedBars(r);
+        return [String(steps), String(seed), ...unlearnedCells(r), tfr, fid];
+      }),
+    ),
+    '',
+    table(
+      ['steps', 'runs', 'mean unlearned TFR', 'mean FID_faces change'],
+      lengthMeans(faces).map((m) => [
+        String(m.steps),
+        String(m.runs),
+        pct(m.tfr),
+        signedPct(m.fidChange),
+      ]),
     ),
     '',
   ];

@@ -12,7 +12,7 @@ import {
   type FaceExperimentResults,
   type FaceOracleRow,
 } from '../../src/cli/face-experiment-plan';
-import { alphaTrend, renderFaceResults } from '../../src/cli/face-results-report';
+import { alphaTrend, lengthMeans, renderFaceResults } from '../../src/cli/face-results-report';
 import { emptyResults, renderResults } from '../../src/cli/results-report';
 import type { FaceAttribute, FaceGeneratorId, FaceRowResult } from '../../src/cli/unlearn-face-row';
 
@@ -339,6 +339,56 @@ describe('renderFaceResults', () => {
     });
     expect(merged?.pool).toHaveLength(4);
     expect(hasFaceResults({ ...empty(), pool: withPool.pool })).toBe(true);
+  });
+
+  it('sorts the longer fine-tunes by steps and seed, averages each length, lists each run once', () => {
+    const run = (steps: number, seed: number, unl: number, fidU: number) => {
+      const r = row('proggan-faces', 'bangs', { orig: 0.03, unl, fidO: 100, fidU, alpha: 3 });
+      const options = { ...r.config.options, steps, seed };
+      const result = {
+        ...r,
+        config: { ...r.config, poolSize: 2000, options },
+        recipe: `#recipe&steps=${steps}&seed=${seed}`,
+      };
+      return { steps, seed, result };
+    };
+    const length = [
+      run(400, 1, 0.004, 115),
+      run(96, 1, 0.0, 133),
+      run(400, 0, 0.002, 105),
+      run(96, 0, 0.004, 112),
+    ];
+    // The 96-step run on seed 0 is also the pool group's.
+    const withLength = { ...faces, pool: [{ poolSize: 2000, result: length[3].result }], length };
+    expect(lengthMeans(withLength)).toEqual([
+      { steps: 96, runs: 2, fidChange: expect.closeTo(0.225, 9), tfr: expect.closeTo(0.002, 9) },
+      { steps: 400, runs: 2, fidChange: expect.closeTo(0.1, 9), tfr: expect.closeTo(0.003, 9) },
+    ]);
+    const out = renderFaceResults(withLength).join('\n');
+    const start = out.indexOf('## Faces: a longer fine-tune');
+    expect(start).toBeGreaterThan(-1);
+    const section = out.slice(start, out.indexOf('\n## ', start + 1));
+    const runs = section.split('\n').filter((l) => /^\| \d+ \| \d \| /.test(l) && l.includes('→'));
+    expect(runs.map((l) => l.split(' | ').slice(0, 2).join(' '))).toEqual([
+      '| 96 0',
+      '| 96 1',
+      '| 400 0',
+      '| 400 1',
+    ]);
+    // 400 steps, seed 0: TFR 0.2 % ✓, FID +5 % ✓; 96 steps, seed 1: FID +33 % ✗.
+    expect(runs[2]).toContain('| 100.00 → 105.00 (+5.0 %) | ✅ | ✅ |');
+    expect(runs[1]).toContain('(+33.0 %) | ✅ | ❌ |');
+    expect(section).toContain('| 400 | 2 | 0.30 % | +10.0 % |');
+    const runsTable = out.slice(out.indexOf('## Faces: runs'));
+    expect(runsTable.match(/ProgGAN, bangs, 2,000 tagged, α 3/g)).toHaveLength(4);
+    expect(runsTable).toContain('| ProgGAN, bangs, 2,000 tagged, α 3, seed 1 |');
+    // A run without the length group keeps the last report's runs.
+    const merged = mergeFaceResults(faces, withLength, {
+      groups: new Set(['main']),
+      models: new Set(['proggan-faces']),
+    });
+    expect(merged?.length).toHaveLength(4);
+    expect(hasFaceResults({ ...empty(), length })).toBe(true);
   });
 
   it('shows a value a cached result holds as null (NaN before JSON) as not measured', () => {
