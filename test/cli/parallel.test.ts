@@ -129,6 +129,16 @@ describe('WorkerPool', { timeout: 180_000 }, () => {
     });
     pools.push(pool);
     await expectSameStep(program, new InProcessSource(program), pool, plan(3, 20));
+    // The pool keeps account of where its one step's time went, and starts a new account.
+    const times = pool.takeTimes();
+    expect(times.computes).toBe(1);
+    expect(times.workersMs).toBeGreaterThan(0);
+    expect(times.sumMs).toBeGreaterThan(0);
+    expect(times.writeMs).toBe(0);
+    await pool.updated(program.phases[0]);
+    const next = pool.takeTimes();
+    expect(next.computes).toBe(0);
+    expect(next.writeMs).toBeGreaterThan(0);
   });
 
   it('gives an unlearning step (L1 + MS-SSIM) on 2 workers the gradients of 1 worker', async () => {

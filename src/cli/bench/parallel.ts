@@ -7,7 +7,8 @@
  * Beside it, the machine's own ceiling: N independent copies of a DCGAN step on half the batch,
  * started at once on N threads with nothing shared, against one copy alone. When all cores are
  * busy each runs slower (shared caches, memory bandwidth, the host's scheduling), and no split of
- * a batch can gain more than those copies do.
+ * a batch can gain more than those copies do. Each pool run also says where its steps went: the
+ * workers' shards, the coordinator's gradient sum and weight write, and the optimizer.
  */
 import { availableParallelism, loadavg } from 'node:os';
 import { join } from 'node:path';
@@ -16,7 +17,6 @@ import { sampleLatents } from '../../lib/core/rng';
 import {
   InProcessSource,
   type BatchPlan,
-  type GradientSource,
   type ProgramSpec,
   type ShardProgram,
   type TrainData,
@@ -32,12 +32,26 @@ import { initNodeBackend } from '../tf-backend';
 import { loadMnist } from '../mnist';
 import { loadModelFromDir } from '../model-files';
 import { modelEntry } from '../unlearn-row';
-import { WorkerPool } from '../parallel/pool';
+import { WorkerPool, type PoolTimes } from '../parallel/pool';
 import { msPerStep, stepPlan, WARMUP } from './trainer-rate';
 import { startTsWorker } from '../ts-worker';
 import type { CeilingRequest } from './ceiling-worker';
 
 export const title = 'Data-parallel training: steps/s on 1 and N worker threads (wasm)';
+
+/**
+ * Where one step on the pool spent its time (ms per step): `perStep` in all, and of it the pool's
+ * account (PoolTimes); what is left is the coordinator's optimizer update and batch plan.
+ */
+function stepAccount(perStep: number, times: PoolTimes, steps: number): string {
+  const ms = (total: number): string => (total / steps).toFixed(0);
+  const rest = perStep - (times.workersMs + times.sumMs + times.writeMs) / steps;
+  return (
+    `  on the pool, per step: ${perStep.toFixed(0)} ms = waiting for the workers ` +
+    `${ms(times.workersMs)} + summing their gradients ${ms(times.sumMs)} + writing the weights ` +
+    `${ms(times.writeMs)} + the optimizer and the rest ${rest.toFixed(0)}`
+  );
+}
 
 /** A trainer's rate on one thread and on `workers` threads. */
 async function trainerRates(
@@ -49,12 +63,14 @@ async function trainerRates(
   workers: number,
 ): Promise<[number, number]> {
   const program = makeProgram();
-  const rate = async (source: GradientSource): Promise<number> =>
-    1000 / (await msPerStep(program, source, plan, timed));
-  const one = await rate(new InProcessSource(program));
+  const one = 1000 / (await msPerStep(program, new InProcessSource(program), plan, timed));
   const pool = await WorkerPool.start(program, spec, data, { workers, backend: 'wasm' });
   try {
-    return [one, await rate(pool)];
+    const perStep = await msPerStep(program, pool, plan, timed, async () => {
+      pool.takeTimes();
+    });
+    console.log(stepAccount(perStep, pool.takeTimes(), timed));
+    return [one, 1000 / perStep];
   } finally {
     await pool.dispose();
     for (const m of Object.values(program.models)) m.dispose();
@@ -95,9 +111,12 @@ async function unlearnRates(
       : null;
     session.useGradientSource(pool);
     await session.run({ totalSteps: WARMUP, progressEvery: WARMUP });
+    pool?.takeTimes();
     const start = performance.now();
     await session.run({ totalSteps: WARMUP + timed, progressEvery: timed });
-    rates.push(timed / ((performance.now() - start) / 1000));
+    const perStep = (performance.now() - start) / timed;
+    if (pool !== null) console.log(stepAccount(perStep, pool.takeTimes(), timed));
+    rates.push(1000 / perStep);
     await pool?.dispose();
     session.dispose();
   }

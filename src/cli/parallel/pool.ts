@@ -164,8 +164,22 @@ interface Loaded {
   granularity: number;
 }
 
+/**
+ * Where a pool's steps spent their time on the coordinating thread, in ms summed over steps:
+ * waiting for the workers' shards (their forward and backward passes, and their reading of the
+ * new weights), summing their gradients, and writing the new weights to shared memory. The rest
+ * of a step (the optimizer's update) is the caller's.
+ */
+export interface PoolTimes {
+  computes: number;
+  workersMs: number;
+  sumMs: number;
+  writeMs: number;
+}
+
 /** A {@link GradientSource} over worker threads. Start one with {@link workerPool}. */
 export class WorkerPool implements GradientSource {
+  private times: PoolTimes = { computes: 0, workersMs: 0, sumMs: 0, writeMs: 0 };
   private failure: Error | null = null;
   private closing = false;
   private loaded: Loaded | null = null;
@@ -263,8 +277,16 @@ export class WorkerPool implements GradientSource {
     for (const w of this.workers) void w.thread.terminate();
   }
 
+  /** The time account since the pool started or since the last call, which starts a new one. */
+  takeTimes(): PoolTimes {
+    const times = this.times;
+    this.times = { computes: 0, workersMs: 0, sumMs: 0, writeMs: 0 };
+    return times;
+  }
+
   async compute(phase: string, plan: BatchPlan): Promise<PhaseResult> {
     const { program, granularity } = this.current();
+    const started = performance.now();
     const bounds = shardBounds(plan.size, this.workers.length, granularity);
     const replies = await Promise.all(
       bounds.map(([from, to], w) => {
@@ -274,6 +296,7 @@ export class WorkerPool implements GradientSource {
         return worker.request({ type: 'compute', phase, shard: shardOf(plan, from, to), reload });
       }),
     );
+    const replied = performance.now();
     const losses: Record<string, number> = {};
     for (const reply of replies) {
       if (reply.type !== 'computed') throw new Error(`unexpected reply ${reply.type}`);
@@ -292,12 +315,17 @@ export class WorkerPool implements GradientSource {
       grads.push(tf.tensor(sum, variable.shape));
       offset += variable.size;
     }
+    this.times.computes++;
+    this.times.workersMs += replied - started;
+    this.times.sumMs += performance.now() - replied;
     return { grads, losses };
   }
 
   async updated(phase: string): Promise<void> {
     const { program, weights, slots } = this.current();
+    const started = performance.now();
     await writeVariables(weights, slots, program.variables(phase));
+    this.times.writeMs += performance.now() - started;
     for (const w of this.workers) w.stale.add(phase);
   }
 
