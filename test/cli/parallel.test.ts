@@ -135,6 +135,9 @@ describe('WorkerPool', { timeout: 180_000 }, () => {
     expect(times.workersMs).toBeGreaterThan(0);
     expect(times.sumMs).toBeGreaterThan(0);
     expect(times.writeMs).toBe(0);
+    // The workers' own time is part of the wait.
+    expect(times.shardMs).toBeGreaterThan(0);
+    expect(times.readMs + times.shardMs).toBeLessThanOrEqual(times.workersMs);
     await pool.updated(program.phases[0]);
     const next = pool.takeTimes();
     expect(next.computes).toBe(0);

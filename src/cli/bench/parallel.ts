@@ -48,7 +48,8 @@ function stepAccount(perStep: number, times: PoolTimes, steps: number): string {
   const rest = perStep - (times.workersMs + times.sumMs + times.writeMs) / steps;
   return (
     `  on the pool, per step: ${perStep.toFixed(0)} ms = waiting for the workers ` +
-    `${ms(times.workersMs)} + summing their gradients ${ms(times.sumMs)} + writing the weights ` +
+    `${ms(times.workersMs)} (each: reading the weights ${ms(times.readMs)}, its shard ` +
+    `${ms(times.shardMs)}) + summing their gradients ${ms(times.sumMs)} + writing the weights ` +
     `${ms(times.writeMs)} + the optimizer and the rest ${rest.toFixed(0)}`
   );
 }

@@ -165,21 +165,33 @@ interface Loaded {
 }
 
 /**
- * Where a pool's steps spent their time on the coordinating thread, in ms summed over steps:
- * waiting for the workers' shards (their forward and backward passes, and their reading of the
- * new weights), summing their gradients, and writing the new weights to shared memory. The rest
- * of a step (the optimizer's update) is the caller's.
+ * Where a pool's steps spent their time, in ms summed over steps: on the coordinating thread,
+ * waiting for the workers' shards, summing their gradients and writing the new weights to shared
+ * memory (the rest of a step, the optimizer's update, is the caller's); and in the workers, on
+ * average over them, reading the new weights and computing their shard. What the wait holds
+ * beyond the workers' own time is messaging and the slower worker.
  */
 export interface PoolTimes {
   computes: number;
   workersMs: number;
   sumMs: number;
   writeMs: number;
+  readMs: number;
+  shardMs: number;
 }
+
+const noTimes = (): PoolTimes => ({
+  computes: 0,
+  workersMs: 0,
+  sumMs: 0,
+  writeMs: 0,
+  readMs: 0,
+  shardMs: 0,
+});
 
 /** A {@link GradientSource} over worker threads. Start one with {@link workerPool}. */
 export class WorkerPool implements GradientSource {
-  private times: PoolTimes = { computes: 0, workersMs: 0, sumMs: 0, writeMs: 0 };
+  private times = noTimes();
   private failure: Error | null = null;
   private closing = false;
   private loaded: Loaded | null = null;
@@ -280,7 +292,7 @@ export class WorkerPool implements GradientSource {
   /** The time account since the pool started or since the last call, which starts a new one. */
   takeTimes(): PoolTimes {
     const times = this.times;
-    this.times = { computes: 0, workersMs: 0, sumMs: 0, writeMs: 0 };
+    this.times = noTimes();
     return times;
   }
 
@@ -303,6 +315,8 @@ export class WorkerPool implements GradientSource {
       for (const [name, value] of Object.entries(reply.losses)) {
         losses[name] = (losses[name] ?? 0) + value;
       }
+      this.times.readMs += reply.readMs / replies.length;
+      this.times.shardMs += reply.shardMs / replies.length;
     }
     const grads: tf.Tensor[] = [];
     let offset = 0;

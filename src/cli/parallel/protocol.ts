@@ -36,6 +36,9 @@ export type WorkerRequest = InitRequest | ComputeRequest | EndStepRequest;
 
 export type WorkerReply =
   | { type: 'ready' }
-  /** The shard's gradients are in the slot; its losses (Σ_shard / batch size) are here. */
-  | { type: 'computed'; losses: Record<string, number> }
+  /**
+   * The shard's gradients are in the slot; its losses (Σ_shard / batch size) are here, and the
+   * ms it spent reading the new weights and computing the shard (forward, backward, copy-out).
+   */
+  | { type: 'computed'; losses: Record<string, number>; readMs: number; shardMs: number }
   | { type: 'failed'; message: string };

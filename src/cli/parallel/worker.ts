@@ -45,10 +45,12 @@ async function init(req: InitRequest): Promise<void> {
   state = { program, slots, weights, gradients: new Float32Array(req.gradients) };
 }
 
-async function compute(req: ComputeRequest): Promise<Record<string, number>> {
+async function compute(req: ComputeRequest): Promise<WorkerReply> {
   if (state === null) throw new Error('compute before init');
   const { program, slots, weights, gradients } = state;
+  const started = performance.now();
   for (const phase of req.reload) readVariables(weights, slots, program.variables(phase));
+  const read = performance.now();
   const { grads, losses } = program.gradients(req.phase, req.shard);
   try {
     let offset = 0;
@@ -58,7 +60,12 @@ async function compute(req: ComputeRequest): Promise<Record<string, number>> {
     }
     const names = Object.keys(losses);
     const values = await Promise.all(names.map(async (n) => (await losses[n].data())[0]));
-    return Object.fromEntries(names.map((n, i) => [n, values[i]]));
+    return {
+      type: 'computed',
+      losses: Object.fromEntries(names.map((n, i) => [n, values[i]])),
+      readMs: read - started,
+      shardMs: performance.now() - read,
+    };
   } finally {
     tf.dispose([...grads, ...Object.values(losses)]);
   }
@@ -70,7 +77,7 @@ async function handle(req: WorkerRequest): Promise<WorkerReply | null> {
       await init(req);
       return { type: 'ready' };
     case 'compute':
-      return { type: 'computed', losses: await compute(req) };
+      return await compute(req);
     case 'end-step':
       state?.program.endStep();
       return null;
