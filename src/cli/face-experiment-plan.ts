@@ -74,11 +74,12 @@ export const TABLE7_ALPHAS = [1, 2, 3, 4, 5] as const;
 export const PAPER_FACE_EPOCHS = PAPER_SETTINGS.celeba.epochs;
 
 /**
- * Default epochs of a face row here. Measured on this 2-core machine under the load of other
- * training jobs (batch 64, two worker threads): the ProgGAN unlearns at about 0.36 step/s and its
- * 10,000-sample evaluation (original, student, floor) takes about 10 min; 12 epochs (96 steps,
- * about 4.5 min) keep a ProgGAN row under 15 min. The VAE runs at about 2.4 step/s. The paper's
- * 500 epochs would take over three hours a ProgGAN row.
+ * Default epochs of a face row here, chosen when the ProgGAN unlearned at about 0.36 step/s on
+ * this 2-core machine under the load of other training jobs and its 10,000-sample evaluation took
+ * about 10 min: 12 epochs (96 steps) kept a row under 15 min. It now runs at 1.0–1.3 step/s on one
+ * core (the VAE at about 2.4), so the paper's 500 epochs (4,000 steps) take about an hour a row,
+ * and the face groups run some twenty ProgGAN rows. The length group measures what more steps
+ * than these 96 do.
  */
 export const DEFAULT_FACE_EPOCHS = 12;
 
@@ -106,9 +107,10 @@ export const FACE_POOL_ALPHA = 3;
 
 /**
  * The length group (`--only length`): ProgGAN bangs with FACE_LENGTH_POOL tagged latents at
- * FACE_POOL_ALPHA (the pool group's best trade), trained for the main row's steps and for each of
- * FACE_LENGTH_STEPS, each on FACE_LENGTH_SEEDS seeds (the run's seed and the next ones), so that
- * what a longer fine-tune does to FID_faces stands apart from the spread between seeds.
+ * FACE_POOL_ALPHA (the pool group's best trade on seed 0), trained for the main row's steps and
+ * for each of FACE_LENGTH_STEPS, each on FACE_LENGTH_SEEDS seeds (the run's seed and the next
+ * ones), so that what a longer fine-tune does to FID_faces stands apart from the spread between
+ * seeds.
  */
 export const FACE_LENGTH_POOL = 2000;
 export const FACE_LENGTH_STEPS = [400, 1000] as const;

@@ -365,7 +365,7 @@ describe('renderFaceResults', () => {
       { steps: 400, runs: 2, fidChange: expect.closeTo(0.1, 9), tfr: expect.closeTo(0.003, 9) },
     ]);
     const out = renderFaceResults(withLength).join('\n');
-    const start = out.indexOf('## Faces: a longer fine-tune');
+    const start = out.indexOf('## Faces: how long to fine-tune');
     expect(start).toBeGreaterThan(-1);
     const section = out.slice(start, out.indexOf('\n## ', start + 1));
     const runs = section.split('\n').filter((l) => /^\| \d+ \| \d \| /.test(l) && l.includes('→'));
@@ -379,6 +379,9 @@ describe('renderFaceResults', () => {
     expect(runs[2]).toContain('| 100.00 → 105.00 (+5.0 %) | ✅ | ✅ |');
     expect(runs[1]).toContain('(+33.0 %) | ✅ | ❌ |');
     expect(section).toContain('| 400 | 2 | 0.30 % | +10.0 % |');
+    expect(section).toContain(
+      'The lowest mean FID_faces change: 400 steps (+10.0 %, unlearned TFR 0.30 %).',
+    );
     const runsTable = out.slice(out.indexOf('## Faces: runs'));
     expect(runsTable.match(/ProgGAN, bangs, 2,000 tagged, α 3/g)).toHaveLength(4);
     expect(runsTable).toContain('| ProgGAN, bangs, 2,000 tagged, α 3, seed 1 |');
