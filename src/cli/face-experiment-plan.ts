@@ -138,6 +138,15 @@ export function faceRunKey(
   return `${model}-${feature}${suffix}-e${settings.epochs}-n${settings.evalSamples}${seed}`;
 }
 
+/**
+ * The part of a face run's key (`faceRunKey`'s suffix) that names a tagged pool other than the
+ * main row's and, when given, an α: `-pool2000-alpha3`. The pool and length groups share it, so
+ * their common run is one cached run.
+ */
+export function poolSuffix(poolSize: number, alpha?: number): string {
+  return `-pool${poolSize}${alpha === undefined ? '' : `-alpha${alpha}`}`;
+}
+
 /** The tagged pool a face row trains on and its batch. */
 export interface FacePool {
   poolSize: number;

@@ -1,9 +1,9 @@
 /**
  * The face groups of `npm run experiments`: Table 1's face rows (main), Table 6 (ablation),
- * Table 7 (alpha) and Table 2 (attack) on ProgGAN bangs, and larger tagged pools (pool) on the
- * bangs rows; each row run by the same protocol as `npm run unlearn` (unlearn-face-row.ts) with
- * fewer epochs than the paper's 500 when asked, cached under keys that name its settings, with
- * before/after sheets of the main rows.
+ * Table 7 (alpha), Table 2 (attack) and longer fine-tunes on several seeds (length) on ProgGAN
+ * bangs, and larger tagged pools (pool) on the bangs rows; each row run by the same protocol as
+ * `npm run unlearn` (unlearn-face-row.ts) with fewer epochs than the paper's 500 when asked,
+ * cached under keys that name its settings, with before/after sheets of the main rows.
  */
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
@@ -28,6 +28,7 @@ import {
   FACE_POOL_SIZES,
   faceOracleKey,
   faceRowSteps,
+  poolSuffix,
   FACE_TABLE1_ROWS,
   faceRunKey,
   TABLE7_ALPHAS,
@@ -146,7 +147,7 @@ export async function runFaceExperiments(plan: FaceExperimentPlan): Promise<Face
     if (!groups.has('pool') || !models.has(m) || !wanted(f)) continue;
     for (const poolSize of FACE_POOL_SIZES) {
       for (const alpha of [undefined, FACE_POOL_ALPHA]) {
-        const k = key(m, f, `-pool${poolSize}${alpha === undefined ? '' : `-alpha${alpha}`}`);
+        const k = key(m, f, poolSuffix(poolSize, alpha));
         const overrides = alpha === undefined ? { steps: poolSteps } : { steps: poolSteps, alpha };
         const r = await attempt(k, () => faceRow(plan, k, m, f, overrides, undefined, poolSize));
         if (r !== null) results.pool?.push({ poolSize, result: r });
@@ -172,7 +173,7 @@ export async function runFaceExperiments(plan: FaceExperimentPlan): Promise<Face
   if (groups.has('length')) {
     // Shortest first on every seed, so a run cut short still has whole lengths; the main row's
     // steps on the run's seed is the pool group's run, reused from the cache.
-    const suffix = `-pool${FACE_LENGTH_POOL}-alpha${FACE_POOL_ALPHA}`;
+    const suffix = poolSuffix(FACE_LENGTH_POOL, FACE_POOL_ALPHA);
     for (const steps of [poolSteps, ...FACE_LENGTH_STEPS]) {
       for (let i = 0; i < FACE_LENGTH_SEEDS; i++) {
         const seed = plan.seed + i;

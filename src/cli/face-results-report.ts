@@ -4,6 +4,7 @@ import {
   FACE_BATCH_SIZE,
   FACE_FOCUS,
   FACE_LENGTH_POOL,
+  FACE_LENGTH_SEEDS,
   FACE_POOL_ALPHA,
   FACE_POOL_ROWS,
   FACE_POOL_SIZE,
@@ -519,15 +520,15 @@ export function lengthMeans(
   });
 }
 
-/** The length group: ProgGAN bangs (2,000 tagged, α 3) by steps and seed, and the means. */
+/** The length group's runs by steps and seed, and the means per number of steps. */
 function lengthTable(faces: FaceExperimentResults): string[] {
   const runs = [...(faces.length ?? [])].sort((a, b) => a.steps - b.steps || a.seed - b.seed);
   const means = lengthMeans(faces);
   const best = means.reduce((a, b) => (b.fidChange < a.fidChange ? b : a));
   return [
-    `## Faces: how long to fine-tune, on three seeds (ProgGAN, bangs, ${FACE_LENGTH_POOL.toLocaleString('en')} tagged, α ${FACE_POOL_ALPHA})`,
+    `## Faces: how long to fine-tune, on ${FACE_LENGTH_SEEDS} seeds (ProgGAN, bangs, ${FACE_LENGTH_POOL.toLocaleString('en')} tagged, α ${FACE_POOL_ALPHA})`,
     '',
-    `The pool group's run at α ${FACE_POOL_ALPHA}, trained for more steps, each on three seeds (a ` +
+    `The pool group's run at α ${FACE_POOL_ALPHA}, trained for more steps, each on ${FACE_LENGTH_SEEDS} seeds (a ` +
       'seed draws its own tagged grid, training order and evaluation samples), to tell what ' +
       'the length of the fine-tune does to FID_faces from the spread between seeds ' +
       '(`npm run experiments -- --only length --models proggan-faces --features bangs`):',

@@ -8,6 +8,7 @@ import {
   mergeFaceResults,
   parseFaceEpochs,
   parseFaceOracleSteps,
+  poolSuffix,
   trainingMinutes,
   type FaceExperimentResults,
   type FaceOracleRow,
@@ -106,6 +107,11 @@ describe('face experiment plan', () => {
     expect(faceRunKey('proggan-faces', 'bangs', { ...s, epochs: 21 })).not.toBe(
       faceRunKey('proggan-faces', 'bangs', s),
     );
+    // The pool and length groups name a tagged pool and an α the same way.
+    expect(faceRunKey('proggan-faces', 'bangs', s, poolSuffix(2000, 3))).toBe(
+      'proggan-faces-bangs-pool2000-alpha3-e20-n10000',
+    );
+    expect(poolSuffix(5000)).toBe('-pool5000');
   });
 
   it('keys an oracle by model, feature, steps, samples and a non-zero seed', () => {
