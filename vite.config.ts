@@ -16,7 +16,14 @@ function serveModels(): Plugin {
     name: 'serve-models',
     configureServer(server) {
       server.middlewares.use('/models', (request, response, next) => {
-        const pathname = decodeURIComponent(new URL(request.url ?? '/', 'http://x').pathname);
+        const url = new URL(request.url ?? '/', 'http://x');
+        // A module import of a file here (`import … from 'models/x.json'` arrives as
+        // /models/x.json?import) is Vite's to transform; only plain fetches are served as files.
+        if (url.search !== '') {
+          next();
+          return;
+        }
+        const pathname = decodeURIComponent(url.pathname);
         const file = normalize(join(MODELS_DIR, pathname));
         if (!file.startsWith(MODELS_DIR + sep) || !existsSync(file) || !statSync(file).isFile()) {
           next();
